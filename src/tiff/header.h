@@ -1,0 +1,94 @@
+// The decoded header of one TIFF / BigTIFF file: every IFD of the main chain
+// with every tag, plus the decoded GeoTIFF keys. Pure data; produced by
+// HeaderReader (header_reader.h), consumed by the row builder and `info`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace td::tiff {
+
+enum class ByteOrder { little, big };  // "II" / "MM"
+
+// TIFF 6.0 + BigTIFF field types. 14 and 15 are unassigned; any other value
+// is kept as-is in Tag::type_code with no decoded values.
+enum class FieldType : uint16_t {
+  byte = 1, ascii = 2, short_ = 3, long_ = 4, rational = 5, sbyte = 6,
+  undefined = 7, sshort = 8, slong = 9, srational = 10, float_ = 11,
+  double_ = 12, ifd = 13, long8 = 16, slong8 = 17, ifd8 = 18,
+};
+
+// Size in bytes of one value of a field type, or 0 for an unknown type.
+uint32_t field_type_size(uint16_t type_code);
+
+struct Rational { int64_t numerator; int64_t denominator; };
+
+// Decoded values of one tag. Which alternative holds depends on the type:
+//   unsigned ints (BYTE, SHORT, LONG, IFD, LONG8, IFD8) -> std::vector<uint64_t>
+//   signed ints (SBYTE, SSHORT, SLONG, SLONG8)          -> std::vector<int64_t>
+//   FLOAT, DOUBLE                                        -> std::vector<double>
+//   RATIONAL, SRATIONAL                                  -> std::vector<Rational>
+//   ASCII                                                -> std::string (all NULs
+//       kept except one trailing terminator; multiple strings stay NUL-separated)
+//   UNDEFINED                                            -> std::vector<uint8_t>
+//   not loaded (big offset arrays, arrays over the load cap, unknown type)
+//                                                        -> std::monostate
+using TagValues = std::variant<std::monostate, std::vector<uint64_t>, std::vector<int64_t>,
+                               std::vector<double>, std::vector<Rational>, std::string,
+                               std::vector<uint8_t>>;
+
+struct Tag {
+  uint16_t code = 0;
+  uint16_t type_code = 0;  // raw field type as stored in the file
+  uint64_t count = 0;      // true count from the directory entry
+  TagValues values;        // monostate when not loaded (see above)
+
+  bool loaded() const { return values.index() != 0; }
+  // First value as an unsigned/signed/double number, if the tag is numeric.
+  std::optional<uint64_t> first_uint() const;
+  std::optional<double> first_double() const;  // rationals divided out
+  // All numeric values converted (rationals divided out); empty if not numeric.
+  std::vector<double> as_doubles() const;
+  std::vector<int64_t> as_ints() const;
+};
+
+struct Ifd {
+  uint64_t offset = 0;          // file offset of this IFD
+  std::vector<Tag> tags;        // in file order
+  const Tag* find(uint16_t code) const;  // first tag with this code, or nullptr
+};
+
+// One decoded GeoKey. Value is a SHORT list (usually one), a DOUBLE list, or an ASCII string
+// (GeoAsciiParams pieces have the trailing '|' removed).
+struct GeoKey {
+  uint16_t id = 0;
+  std::variant<std::vector<uint64_t>, std::vector<double>, std::string> value;
+};
+
+struct GeoKeyDirectory {
+  uint16_t version = 0, revision_major = 0, revision_minor = 0;
+  std::vector<GeoKey> keys;  // in directory order
+  const GeoKey* find(uint16_t id) const;
+};
+
+struct Header {
+  ByteOrder byte_order = ByteOrder::little;
+  bool bigtiff = false;
+  std::vector<Ifd> ifds;        // main IFD chain, in order
+  // GeoKeys of the first IFD that carries a GeoKeyDirectoryTag (34735).
+  std::optional<GeoKeyDirectory> geokeys;
+  // Text of the GDAL structural metadata block right after the file header
+  // ("GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes\nLAYOUT=IFDS_BEFORE_DATA\n...").
+  std::optional<std::string> gdal_structural_metadata;
+  // Smallest image-data offset: the smallest first StripOffsets/TileOffsets
+  // value over all IFDs (with a non-zero byte count); everything a reader needs
+  // for the metadata lies before it in a well-formed COG. nullopt if no IFD has data.
+  std::optional<uint64_t> first_data_offset;
+  // One past the last byte of metadata the reader looked at (IFDs and values).
+  uint64_t metadata_end = 0;
+};
+
+}  // namespace td::tiff

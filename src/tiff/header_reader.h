@@ -1,0 +1,79 @@
+// Sans-IO TIFF header reader. It never performs I/O: the caller feeds it the
+// bytes it has, then asks it to advance. Each advance either finishes (a Header
+// or an Error) or lists ALL byte ranges it needs next, together, so the caller
+// can coalesce them into one read.
+//
+//   HeaderReader reader(limits, object_size);
+//   reader.feed(0, first_bytes);          // any prefix; 64 KiB is typical
+//   for (;;) {
+//     auto step = reader.advance();
+//     if (step.done()) break;             // step.header or step.error
+//     for (auto r : step.needed) reader.feed(r.offset, read(r.offset, r.length));
+//   }
+//
+// The reader decodes classic TIFF and BigTIFF, both byte orders, every IFD of
+// the chain, every field type; it counts but does not fetch the strip/tile
+// offset and byte-count arrays (it reads only their first element, to learn
+// where image data starts). Limits are enforced as typed errors.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "tiff/header.h"
+#include "util/status.h"
+
+namespace td::tiff {
+
+struct Limits {
+  uint32_t max_ifds = 1024;
+  uint64_t max_bytes = 16ull << 20;   // cap on bytes fed/requested per object
+  uint64_t max_loaded_values = 1024;  // arrays longer than this are counted, not
+                                      // loaded (except ASCII, UNDEFINED and GeoTIFF tags)
+};
+
+struct ByteRange {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  uint64_t end() const { return offset + length; }
+  bool operator==(const ByteRange&) const = default;
+};
+
+class HeaderReader {
+ public:
+  // object_size: total size of the object if known (ranges are clamped to it and
+  // structures past it are `truncated`); nullopt when unknown.
+  explicit HeaderReader(Limits limits = {}, std::optional<uint64_t> object_size = std::nullopt);
+
+  // Makes bytes [offset, offset + bytes.size()) available. Overlapping feeds are fine.
+  // Feeding fewer bytes than requested means the object ends there.
+  void feed(uint64_t offset, std::span<const uint8_t> bytes);
+
+  struct Step {
+    std::vector<ByteRange> needed;  // non-empty: feed these, then advance again
+    std::optional<Header> header;   // set when done and successful
+    std::optional<Error> error;     // set when done and failed
+    bool done() const { return needed.empty(); }
+  };
+  Step advance();
+
+  uint64_t bytes_fed() const { return bytes_fed_; }
+
+ private:
+  bool has(uint64_t offset, uint64_t length) const;
+  const uint8_t* at(uint64_t offset) const;  // requires has(offset, 1)
+
+  Limits limits_;
+  std::optional<uint64_t> object_size_;
+  std::map<uint64_t, std::vector<uint8_t>> chunks_;  // disjoint, merged on feed
+  uint64_t bytes_fed_ = 0;
+  friend class ParsePass;
+};
+
+// Convenience for in-memory buffers (tests, fuzzing): the whole object is `bytes`.
+Result<Header> read_header(std::span<const uint8_t> bytes, Limits limits = {});
+
+}  // namespace td::tiff
