@@ -1,0 +1,34 @@
+// The subcommands. Each returns a process exit code (exit_codes.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parquet/file_writer.h"
+
+namespace td::cli {
+
+struct InfoArgs {
+  std::string path;
+  bool raw = false;
+  uint64_t max_header_bytes = 16ull << 20;
+};
+int run_info(const InfoArgs& args);
+
+struct HeadersArgs {
+  std::vector<std::string> positionals;  // [CONFIG] OUT_DIR
+  std::optional<std::string> store;
+  std::vector<std::string> prefixes;
+  std::optional<size_t> concurrency;
+  std::vector<std::string> suffixes;
+  std::string compression = "snappy";
+  bool overwrite = false;
+  bool quiet = false;
+  bool loud = false;
+  uint64_t max_header_bytes = 16ull << 20;
+  uint64_t first_read_bytes = 64 * 1024;
+};
+int run_headers_command(const HeadersArgs& args);
+
+}  // namespace td::cli

@@ -1,0 +1,223 @@
+#include "pipeline/headers_run.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "pipeline/bounded_queue.h"
+#include "row/row_builder.h"
+#include "row/row_schema.h"
+#include "util/log.h"
+
+namespace td::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+bool matches_suffix(const std::string& key, const std::vector<std::string>& suffixes) {
+  if (suffixes.empty()) return true;
+  for (const auto& s : suffixes) {
+    if (key.size() < s.size()) continue;
+    bool same = std::equal(s.begin(), s.end(), key.end() - static_cast<std::ptrdiff_t>(s.size()),
+                           [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); });
+    if (same) return true;
+  }
+  return false;
+}
+
+// Local reads block a thread each; more threads than this only add contention.
+size_t worker_threads(size_t n_consumers) {
+  size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return std::clamp<size_t>(n_consumers, 1, 4 * cores);
+}
+
+// Shared counters and the first fatal error, visible to every stage.
+struct RunState {
+  std::atomic<uint64_t> listed{0}, skipped{0}, done{0}, errors{0}, requests{0}, bytes_read{0};
+  std::atomic<bool> failed{false};
+  std::mutex mu;
+  std::optional<Error> fatal;
+
+  void fail(Error e) {
+    std::lock_guard lock(mu);
+    if (!fatal) fatal = std::move(e);
+    failed = true;
+  }
+};
+
+// Writes rows into part files of at most `chunk` rows, each under a temporary
+// name until complete, so a reader never sees a half-written file.
+class PartWriter {
+ public:
+  PartWriter(const HeadersOptions& options, std::vector<std::string>& files) : options_(options), files_(files) {}
+
+  Status write(const parquet::Value& row) {
+    if (!writer_) {
+      std::string name = part_file_name(files_.size());
+      tmp_path_ = (fs::path(options_.out_dir) / ("." + name + ".tmp")).string();
+      final_path_ = (fs::path(options_.out_dir) / name).string();
+      parquet::WriterOptions w = options_.writer;
+      w.row_group_rows = std::min<uint64_t>(w.row_group_rows, options_.write_chunk_size);
+      auto opened = parquet::FileWriter::open(tmp_path_, row::row_schema(), w);
+      if (!opened.ok()) return opened.error();
+      writer_ = std::move(*opened);
+    }
+    if (Status s = writer_->write_row(row); !s.ok()) return s;
+    if (writer_->rows_written() >= options_.write_chunk_size) return finish();
+    return Status();
+  }
+
+  Status finish() {
+    if (!writer_) return Status();
+    Status s = writer_->close();
+    writer_.reset();
+    if (!s.ok()) return s;
+    std::error_code ec;
+    fs::rename(tmp_path_, final_path_, ec);
+    if (ec) return Error{ErrorKind::io, "cannot rename " + tmp_path_ + ": " + ec.message()};
+    files_.push_back(final_path_);
+    log::debug("wrote " + final_path_);
+    return Status();
+  }
+
+  // After a fatal error: drop the incomplete file so nothing half-written remains.
+  void abandon() {
+    if (!writer_) return;
+    writer_.reset();
+    std::error_code ec;
+    fs::remove(tmp_path_, ec);
+  }
+
+ private:
+  const HeadersOptions& options_;
+  std::vector<std::string>& files_;
+  std::unique_ptr<parquet::FileWriter> writer_;
+  std::string tmp_path_, final_path_;
+};
+
+void print_progress(const RunState& st, Clock::time_point start, bool final_line) {
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  uint64_t done = st.done.load();
+  std::fprintf(stderr, "\r\033[Klisted %llu  done %llu  errors %llu  %.0f headers/s  %.1fs%s",
+               static_cast<unsigned long long>(st.listed.load()), static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(st.errors.load()), elapsed > 0 ? done / elapsed : 0.0, elapsed,
+               final_line ? "\n" : "");
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+std::string part_file_name(uint64_t index) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "part-%05llu.parquet", static_cast<unsigned long long>(index));
+  return buf;
+}
+
+Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options) {
+  const auto start = Clock::now();
+  RunState st;
+  BoundedQueue<store::ObjectInfo> keys(options.max_buffer_size);
+  const size_t n_workers = worker_threads(options.n_consumers);
+  BoundedQueue<parquet::Value> rows(std::max<size_t>(1024, 4 * n_workers));
+  log::debug("fetching with " + std::to_string(n_workers) + " threads");
+
+  std::thread lister([&] {
+    std::vector<std::string> prefixes = options.prefixes;
+    if (prefixes.empty()) prefixes.push_back("");
+    for (const auto& prefix : prefixes) {
+      Status s = store.list(prefix, options.list_chunk_size, [&](std::vector<store::ObjectInfo>&& page) {
+        for (auto& object : page) {
+          if (!matches_suffix(object.key, options.suffixes)) {
+            st.skipped++;
+            continue;
+          }
+          st.listed++;
+          if (!keys.push(std::move(object))) return false;
+        }
+        return !st.failed.load();
+      });
+      if (!s.ok()) {
+        st.fail(Error{s.error().kind, "listing prefix '" + prefix + "' failed: " + s.error().message});
+        break;
+      }
+    }
+    keys.close();
+  });
+
+  std::atomic<size_t> workers_left{n_workers};
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < n_workers; ++i) {
+    workers.emplace_back([&] {
+      while (auto object = keys.pop()) {
+        row::ObjectOutcome outcome = fetch_header(store, *object, options.fetch);
+        st.requests += outcome.cost.requests;
+        st.bytes_read += outcome.cost.bytes_read;
+        if (outcome.error) {
+          st.errors++;
+          log::debug(store.describe(object->key) + ": " + outcome.error->describe());
+        }
+        if (!rows.push(row::build_row(outcome))) break;
+      }
+      if (--workers_left == 0) rows.close();
+    });
+  }
+
+  std::atomic<bool> finished{false};
+  std::thread progress;
+  if (options.show_progress) {
+    progress = std::thread([&] {
+      while (!finished.load()) {
+        print_progress(st, start, false);
+        for (int i = 0; i < 5 && !finished.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    });
+  }
+
+  HeadersSummary summary;
+  PartWriter writer(options, summary.files);
+  while (auto row = rows.pop()) {
+    if (st.failed.load()) continue;  // drain so producers can exit
+    Status s = writer.write(*row);
+    if (!s.ok()) {
+      st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});
+      keys.close();
+      rows.close();
+      continue;
+    }
+    st.done++;
+  }
+  if (!st.failed.load()) {
+    if (Status s = writer.finish(); !s.ok()) st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});
+  }
+  if (st.failed.load()) writer.abandon();
+  lister.join();
+  for (auto& w : workers) w.join();
+  finished = true;
+  if (progress.joinable()) {
+    progress.join();
+    print_progress(st, start, true);
+  }
+
+  if (st.fatal) return *st.fatal;
+  summary.listed = st.listed;
+  summary.skipped = st.skipped;
+  summary.errors = st.errors;
+  summary.ok = st.done - st.errors;
+  summary.requests = st.requests;
+  summary.bytes_read = st.bytes_read;
+  summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (st.done != st.listed) {
+    return Error{ErrorKind::internal, "wrote " + std::to_string(st.done.load()) + " rows for " +
+                                          std::to_string(st.listed.load()) + " listed objects"};
+  }
+  return summary;
+}
+
+}  // namespace td::pipeline

@@ -1,0 +1,47 @@
+// The `headers` job: lister -> bounded queue -> fetch+parse workers ->
+// bounded queue -> Parquet writer. Memory depends on the queue sizes, never
+// on how many objects the store holds. Every listed object becomes one row.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "parquet/file_writer.h"
+#include "pipeline/fetch_header.h"
+#include "store/store.h"
+#include "util/status.h"
+
+namespace td::pipeline {
+
+struct HeadersOptions {
+  std::vector<std::string> prefixes;      // empty: the whole store
+  std::vector<std::string> suffixes;      // lowercase; a key matches case-insensitively
+  size_t n_consumers = 1000;              // concurrent fetches (threads capped, see .cc)
+  size_t list_chunk_size = 10000;         // keys per listing page
+  size_t max_buffer_size = 1000000;       // keys buffered between lister and fetchers
+  size_t write_chunk_size = 100000;       // rows per Parquet file
+  std::string out_dir;                    // existing directory
+  parquet::WriterOptions writer;
+  FetchOptions fetch;
+  bool show_progress = false;             // a live progress line on stderr
+};
+
+struct HeadersSummary {
+  uint64_t listed = 0;       // objects that matched the suffixes (one row each)
+  uint64_t skipped = 0;      // listed keys that did not match the suffixes
+  uint64_t ok = 0;
+  uint64_t errors = 0;       // rows with error_kind set
+  uint64_t requests = 0;
+  uint64_t bytes_read = 0;
+  double elapsed_seconds = 0;
+  std::vector<std::string> files;  // Parquet files written, in order
+};
+
+// Fails (nothing claims success) on a listing error or a write error.
+Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options);
+
+// "part-00042.parquet"
+std::string part_file_name(uint64_t index);
+
+}  // namespace td::pipeline

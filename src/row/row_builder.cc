@@ -1,0 +1,255 @@
+#include "row/row_builder.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "row/row_schema.h"
+#include "tiff/tags.h"
+
+namespace td::row {
+namespace {
+
+using parquet::Value;
+namespace tag = tiff::tag;
+
+// Tags that have a column of their own, are decoded into `geokeys`, or are
+// large arrays we only count: everything else goes to `other_tags`.
+bool has_own_column(uint16_t code) {
+  static const std::set<uint16_t> own = {
+      tag::artist, tag::copyright, tag::date_time, tag::document_name, tag::host_computer,
+      tag::image_description, tag::software, tag::bits_per_sample, tag::sample_format,
+      tag::extra_samples, tag::compression, tag::image_length, tag::image_width,
+      tag::new_subfile_type, tag::orientation, tag::photometric_interpretation,
+      tag::planar_configuration, tag::predictor, tag::resolution_unit, tag::rows_per_strip,
+      tag::samples_per_pixel, tag::tile_length, tag::tile_width, tag::max_sample_value,
+      tag::min_sample_value, tag::x_resolution, tag::y_resolution, tag::jpeg_tables,
+      tag::model_pixel_scale, tag::model_tiepoint, tag::model_transformation,
+      tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params};
+  return own.count(code) > 0 || tiff::is_data_array_tag(code);
+}
+
+Value opt_int(const tiff::Ifd& ifd, uint16_t code) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t) return {};
+  auto v = t->first_uint();
+  if (!v) {
+    auto ints = t->as_ints();  // signed types
+    if (ints.empty()) return {};
+    return Value(ints[0]);
+  }
+  return Value(static_cast<int64_t>(*v));
+}
+
+Value opt_double(const tiff::Ifd& ifd, uint16_t code) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t) return {};
+  auto v = t->first_double();
+  return v ? Value(*v) : Value();
+}
+
+Value opt_string(const tiff::Ifd& ifd, uint16_t code) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t) return {};
+  if (auto* s = std::get_if<std::string>(&t->values)) return Value(*s);
+  return {};
+}
+
+Value int_list(const tiff::Ifd& ifd, uint16_t code) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t || !t->loaded()) return {};
+  Value::List items;
+  for (int64_t v : t->as_ints()) items.emplace_back(v);
+  return Value::list(std::move(items));
+}
+
+Value double_list(const tiff::Ifd& ifd, uint16_t code) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t || !t->loaded()) return {};
+  Value::List items;
+  for (double v : t->as_doubles()) items.emplace_back(v);
+  return Value::list(std::move(items));
+}
+
+Value bytes(const tiff::Ifd& ifd, uint16_t code) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t) return {};
+  if (auto* b = std::get_if<std::vector<uint8_t>>(&t->values)) return Value(std::string(b->begin(), b->end()));
+  if (auto* u = std::get_if<std::vector<uint64_t>>(&t->values)) {  // JPEGTables stored as BYTE
+    std::string s;
+    for (uint64_t v : *u) s.push_back(static_cast<char>(v));
+    return Value(s);
+  }
+  return {};
+}
+
+nlohmann::json geokey_json(const tiff::GeoKey& key) {
+  return std::visit([](const auto& v) { return nlohmann::json(v); }, key.value);
+}
+
+Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
+  const auto& node = geokeys_node();
+  if (!dir) return {};
+  Value::Fields fields(node.children.size());
+  Value::Map unknown;
+  // The struct's fields follow geokey_table() order (row_schema.cc).
+  static const auto field_of_id = [] {
+    std::unordered_map<uint16_t, size_t> m;
+    const auto table = tiff::geokey_table();
+    for (size_t i = 0; i < table.size(); ++i) m.emplace(table[i].id, i);
+    return m;
+  }();
+  for (const auto& key : dir->keys) {
+    const tiff::GeoKeyInfo* info = tiff::geokey_info(key.id);
+    size_t index = info ? field_of_id.at(key.id) : 0;
+    bool placed = false;
+    if (info && fields[index].is_null()) {
+      switch (info->kind) {
+        case tiff::GeoKeyValueKind::short_:
+          if (auto* v = std::get_if<std::vector<uint64_t>>(&key.value); v && v->size() == 1) {
+            fields[index] = Value(static_cast<int64_t>((*v)[0]));
+            placed = true;
+          }
+          break;
+        case tiff::GeoKeyValueKind::double_:
+          if (auto* v = std::get_if<std::vector<double>>(&key.value); v && v->size() == 1) {
+            fields[index] = Value((*v)[0]);
+            placed = true;
+          }
+          break;
+        case tiff::GeoKeyValueKind::ascii:
+          if (auto* v = std::get_if<std::string>(&key.value)) {
+            fields[index] = Value(*v);
+            placed = true;
+          }
+          break;
+        case tiff::GeoKeyValueKind::double_list:
+          if (auto* v = std::get_if<std::vector<double>>(&key.value)) {
+            Value::List items;
+            for (double d : *v) items.emplace_back(d);
+            fields[index] = Value::list(std::move(items));
+            placed = true;
+          }
+          break;
+      }
+    }
+    // Unknown ids, duplicates and values of an unexpected type are kept, not dropped.
+    if (!placed) unknown.emplace_back(Value(std::to_string(key.id)), Value(geokey_json(key).dump()));
+  }
+  fields.back() = unknown.empty() ? Value() : Value::map(std::move(unknown));
+  return Value::fields(std::move(fields));
+}
+
+Value other_tags_value(const tiff::Ifd& ifd) {
+  Value::Map entries;
+  for (const auto& t : ifd.tags) {
+    if (has_own_column(t.code)) continue;
+    entries.emplace_back(Value(std::to_string(t.code)), Value(tag_values_json(t)));
+  }
+  return Value::map(std::move(entries));
+}
+
+Value ifd_summaries(const std::vector<tiff::Ifd>& ifds) {
+  Value::List items;
+  for (const auto& ifd : ifds) {
+    items.push_back(Value::fields({
+        opt_int(ifd, tag::image_width), opt_int(ifd, tag::image_length), opt_int(ifd, tag::tile_width),
+        opt_int(ifd, tag::tile_length), opt_int(ifd, tag::new_subfile_type), opt_int(ifd, tag::compression),
+        opt_int(ifd, tag::photometric_interpretation), opt_int(ifd, tag::samples_per_pixel),
+        int_list(ifd, tag::bits_per_sample), int_list(ifd, tag::sample_format),
+        opt_int(ifd, tag::planar_configuration), opt_int(ifd, tag::predictor)}));
+  }
+  return Value::list(std::move(items));
+}
+
+}  // namespace
+
+std::string tag_values_json(const tiff::Tag& t) {
+  nlohmann::json j = std::visit(
+      [](const auto& v) -> nlohmann::json {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::monostate>) {
+          return nullptr;
+        } else if constexpr (std::is_same_v<V, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
+          nlohmann::json a = nlohmann::json::array();
+          for (const auto& r : v) a.push_back({r.numerator, r.denominator});
+          return a.size() == 1 ? a[0] : a;
+        } else {
+          nlohmann::json a = v;
+          return a.size() == 1 ? a[0] : a;
+        }
+      },
+      t.values);
+  // Binary strings are not valid UTF-8 JSON: replace invalid bytes.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+parquet::Value build_row(const ObjectOutcome& outcome) {
+  const auto& schema = row_schema();
+  Value::Fields row(schema.fields.size());
+  auto set = [&](const char* name, Value v) { row[column_index(name)] = std::move(v); };
+
+  set("path", Value(outcome.object.key));
+  set("size", Value(static_cast<int64_t>(outcome.object.size)));
+  if (outcome.object.last_modified_ms) set("last_modified", Value(*outcome.object.last_modified_ms));
+  if (outcome.object.etag) set("etag", Value(*outcome.object.etag));
+  set("requests", Value(static_cast<int64_t>(outcome.cost.requests)));
+  set("bytes_read", Value(static_cast<int64_t>(outcome.cost.bytes_read)));
+
+  if (outcome.error || !outcome.header) {
+    const Error e = outcome.error.value_or(Error{ErrorKind::internal, "no header and no error"});
+    set("error_kind", Value(error_kind_name(e.kind)));
+    set("error", Value(e.message));
+    return Value::fields(std::move(row));
+  }
+
+  const tiff::Header& h = *outcome.header;
+  set("byte_order", Value(h.byte_order == tiff::ByteOrder::little ? "II" : "MM"));
+  set("bigtiff", Value(h.bigtiff));
+  set("ifd_count", Value(static_cast<int64_t>(h.ifds.size())));
+  set("ifds", ifd_summaries(h.ifds));
+  if (h.gdal_structural_metadata) set("gdal_structural_metadata", Value(*h.gdal_structural_metadata));
+  uint64_t header_bytes = h.first_data_offset ? std::max(*h.first_data_offset, h.metadata_end) : h.metadata_end;
+  set("header_bytes", Value(static_cast<int64_t>(header_bytes)));
+  set("geokeys", geokeys_value(h.geokeys));
+  if (h.ifds.empty()) return Value::fields(std::move(row));
+
+  const tiff::Ifd& ifd = h.ifds.front();
+  set("artist", opt_string(ifd, tag::artist));
+  set("copyright", opt_string(ifd, tag::copyright));
+  set("date_time", opt_string(ifd, tag::date_time));
+  set("document_name", opt_string(ifd, tag::document_name));
+  set("host_computer", opt_string(ifd, tag::host_computer));
+  set("image_description", opt_string(ifd, tag::image_description));
+  set("software", opt_string(ifd, tag::software));
+  set("bits_per_sample", int_list(ifd, tag::bits_per_sample));
+  set("sample_format", int_list(ifd, tag::sample_format));
+  set("extra_samples", int_list(ifd, tag::extra_samples));
+  set("compression", opt_int(ifd, tag::compression));
+  set("image_height", opt_int(ifd, tag::image_length));
+  set("image_width", opt_int(ifd, tag::image_width));
+  set("new_subfile_type", opt_int(ifd, tag::new_subfile_type));
+  set("orientation", opt_int(ifd, tag::orientation));
+  set("photometric_interpretation", opt_int(ifd, tag::photometric_interpretation));
+  set("planar_configuration", opt_int(ifd, tag::planar_configuration));
+  set("predictor", opt_int(ifd, tag::predictor));
+  set("resolution_unit", opt_int(ifd, tag::resolution_unit));
+  set("rows_per_strip", opt_int(ifd, tag::rows_per_strip));
+  set("samples_per_pixel", opt_int(ifd, tag::samples_per_pixel));
+  set("tile_height", opt_int(ifd, tag::tile_length));
+  set("tile_width", opt_int(ifd, tag::tile_width));
+  set("max_sample_value", opt_int(ifd, tag::max_sample_value));
+  set("min_sample_value", opt_int(ifd, tag::min_sample_value));
+  set("x_resolution", opt_double(ifd, tag::x_resolution));
+  set("y_resolution", opt_double(ifd, tag::y_resolution));
+  set("jpeg_tables", bytes(ifd, tag::jpeg_tables));
+  set("model_pixel_scale", double_list(ifd, tag::model_pixel_scale));
+  set("model_tiepoint", double_list(ifd, tag::model_tiepoint));
+  set("model_transformation", double_list(ifd, tag::model_transformation));
+  set("other_tags", other_tags_value(ifd));
+  return Value::fields(std::move(row));
+}
+
+}  // namespace td::row

@@ -1,0 +1,134 @@
+#include "row/row_json.h"
+
+#include <ctime>
+
+#include "row/row_schema.h"
+#include "tiff/tags.h"
+
+namespace td::row {
+namespace {
+
+using parquet::Logical;
+using parquet::Node;
+using parquet::Value;
+using json = nlohmann::json;
+
+std::string iso8601_ms(int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  int millis = static_cast<int>(ms - static_cast<int64_t>(seconds) * 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, millis);
+  return out;
+}
+
+std::string hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  return out;
+}
+
+json value_to_json(const Node& node, const Value& value) {
+  if (value.is_null()) return nullptr;
+  const auto& raw = value.raw();
+  switch (node.kind) {
+    case Node::Kind::primitive:
+      if (auto* b = std::get_if<bool>(&raw)) return *b;
+      if (auto* d = std::get_if<double>(&raw)) return *d;
+      if (auto* i = std::get_if<int64_t>(&raw)) {
+        if (node.logical == Logical::timestamp_ms_utc) return iso8601_ms(*i);
+        return *i;
+      }
+      if (auto* s = std::get_if<std::string>(&raw)) {
+        if (node.logical == Logical::json) return json::parse(*s, nullptr, false);
+        if (node.logical == Logical::string) return *s;
+        return hex(*s);
+      }
+      return nullptr;
+    case Node::Kind::group: {
+      json out = json::object();
+      const auto& fields = std::get<Value::FieldsBox>(raw).fields;
+      for (size_t i = 0; i < node.children.size() && i < fields.size(); ++i) {
+        out[node.children[i].name] = value_to_json(node.children[i], fields[i]);
+      }
+      return out;
+    }
+    case Node::Kind::list: {
+      json out = json::array();
+      for (const auto& item : std::get<Value::ListBox>(raw).items) out.push_back(value_to_json(node.children[0], item));
+      return out;
+    }
+    case Node::Kind::map: {
+      json out = json::object();
+      for (const auto& [k, v] : std::get<Value::MapBox>(raw).entries) {
+        json key = value_to_json(node.children[0], k);
+        out[key.is_string() ? key.get<std::string>() : key.dump()] = value_to_json(node.children[1], v);
+      }
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+json tag_values_raw(const tiff::Tag& t) {
+  if (tiff::is_data_array_tag(t.code)) return nullptr;
+  return std::visit(
+      [](const auto& v) -> json {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::monostate>) {
+          return nullptr;
+        } else if constexpr (std::is_same_v<V, std::string>) {
+          return v;
+        } else {
+          if (v.size() > 1024) return nullptr;
+          if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
+            json a = json::array();
+            for (const auto& r : v) a.push_back({r.numerator, r.denominator});
+            return a;
+          } else {
+            return json(v);
+          }
+        }
+      },
+      t.values);
+}
+
+}  // namespace
+
+json row_to_json(const Value& row) {
+  Node root;
+  root.kind = Node::Kind::group;
+  root.children = row_schema().fields;
+  return value_to_json(root, row);
+}
+
+json header_to_raw_json(const tiff::Header& header) {
+  json out;
+  out["byte_order"] = header.byte_order == tiff::ByteOrder::little ? "II" : "MM";
+  out["bigtiff"] = header.bigtiff;
+  json ifds = json::array();
+  for (const auto& ifd : header.ifds) {
+    json tags = json::array();
+    for (const auto& t : ifd.tags) {
+      const char* name = tiff::tag_name(t.code);
+      tags.push_back({{"code", t.code},
+                      {"name", name ? json(name) : json(nullptr)},
+                      {"type", t.type_code},
+                      {"count", t.count},
+                      {"values", tag_values_raw(t)}});
+    }
+    ifds.push_back({{"offset", ifd.offset}, {"tags", std::move(tags)}});
+  }
+  out["ifds"] = std::move(ifds);
+  return out;
+}
+
+}  // namespace td::row

@@ -1,0 +1,50 @@
+// The one interface every object store implements: list keys under a prefix
+// (page by page, with size / last-modified / etag), and read a byte range of a
+// key. Backends live one per directory (local/, later http/, s3/, ...).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace td::store {
+
+struct ObjectInfo {
+  std::string key;                          // store-relative key, '/'-separated
+  uint64_t size = 0;
+  std::optional<int64_t> last_modified_ms;  // Unix epoch milliseconds, UTC
+  std::optional<std::string> etag;          // null where the store has none
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Calls on_page with successive pages of objects whose key starts with
+  // `prefix`, until the listing ends or on_page returns false. Keys come in a
+  // stable order. An error listing (bad root, no permission) is returned.
+  virtual Status list(const std::string& prefix, size_t page_size,
+                      const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) = 0;
+
+  // Reads up to `length` bytes at `offset`. Fewer bytes mean the object ends.
+  // Errors: not_found (vanished), permission_denied, io.
+  virtual Result<std::vector<uint8_t>> read_range(const std::string& key, uint64_t offset,
+                                                  uint64_t length) = 0;
+
+  // Metadata of one key (for `info` and key lists): size, last-modified, etag.
+  virtual Result<ObjectInfo> stat(const std::string& key) = 0;
+
+  // A human-readable location of a key, for messages ("/data/a.tif", "s3://b/k").
+  virtual std::string describe(const std::string& key) const = 0;
+};
+
+// Opens the store named by a URL or path: a local directory path or file://
+// URL. Other schemes give a clear config error until their backends exist.
+Result<std::unique_ptr<Store>> open_store(const std::string& url);
+
+}  // namespace td::store

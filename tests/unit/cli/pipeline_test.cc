@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "pipeline/bounded_queue.h"
+#include "pipeline/fetch_header.h"
+#include "pipeline/headers_run.h"
+
+namespace td::pipeline {
+namespace {
+
+TEST(Coalesce, MergesNearbyRangesOnly) {
+  using R = tiff::ByteRange;
+  auto out = coalesce({R{5000, 10}, R{0, 100}, R{200, 50}, R{10'000'000, 8}}, 4096);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0], (R{0, 5010}));
+  EXPECT_EQ(out[1], (R{10'000'000, 8}));
+}
+
+TEST(PartFileName, IsZeroPadded) {
+  EXPECT_EQ(part_file_name(0), "part-00000.parquet");
+  EXPECT_EQ(part_file_name(123456), "part-123456.parquet");
+}
+
+TEST(BoundedQueue, AppliesBackpressureAndDrainsAfterClose) {
+  BoundedQueue<int> q(2);
+  EXPECT_TRUE(q.push(1));
+  EXPECT_TRUE(q.push(2));
+  std::atomic<bool> third_pushed{false};
+  std::thread producer([&] {
+    q.push(3);  // blocks until a pop makes room
+    third_pushed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(third_pushed.load());
+  EXPECT_EQ(q.pop(), 1);
+  producer.join();
+  EXPECT_TRUE(third_pushed.load());
+  q.close();
+  EXPECT_FALSE(q.push(4));
+  EXPECT_EQ(q.pop(), 2);
+  EXPECT_EQ(q.pop(), 3);
+  EXPECT_EQ(q.pop(), std::nullopt);
+}
+
+}  // namespace
+}  // namespace td::pipeline
