@@ -39,14 +39,14 @@ int run_info(const InfoArgs& args) {
     print_error(*outcome.error);
     return exit_object_errors;
   }
-  nlohmann::json out;
+  nlohmann::ordered_json out;
   if (args.raw) {
     out = row::header_to_raw_json(*outcome.header);
   } else {
     outcome.object.key = args.path;  // `path` as the user named it
     out = row::row_to_json(row::build_row(outcome));
   }
-  std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   return exit_ok;
 }
 

@@ -59,10 +59,12 @@ int main(int argc, char** argv) {
       ->required()
       ->expected(1, 2);
   headers_cmd->add_option("--store", headers.store, "Store URL or directory (overrides store.name)");
-  headers_cmd->add_option("--prefix", headers.prefixes, "Key prefix to scan, repeatable (overrides store.prefixes)");
+  headers_cmd->add_option("--prefix", headers.prefixes, "Key prefix to scan, repeatable (overrides store.prefixes)")
+      ->allow_extra_args(false);
   headers_cmd->add_option("--concurrency", headers.concurrency, "Concurrent reads (overrides n_consumers)");
   headers_cmd->add_option("--suffix", headers.suffixes,
-                          "Key suffix to include, repeatable, case-insensitive (default: .tif and .tiff)");
+                          "Key suffix to include, repeatable, case-insensitive (default: .tif and .tiff)")
+      ->allow_extra_args(false);
   headers_cmd->add_option("--compression", headers.compression, "Parquet codec: snappy, zstd or uncompressed")
       ->capture_default_str();
   headers_cmd->add_flag("--overwrite", headers.overwrite,

@@ -60,14 +60,7 @@ class PartWriter {
 
   Status write(const parquet::Value& row) {
     if (!writer_) {
-      std::string name = part_file_name(files_.size());
-      tmp_path_ = (fs::path(options_.out_dir) / ("." + name + ".tmp")).string();
-      final_path_ = (fs::path(options_.out_dir) / name).string();
-      parquet::WriterOptions w = options_.writer;
-      w.row_group_rows = std::min<uint64_t>(w.row_group_rows, options_.write_chunk_size);
-      auto opened = parquet::FileWriter::open(tmp_path_, row::row_schema(), w);
-      if (!opened.ok()) return opened.error();
-      writer_ = std::move(*opened);
+      if (Status s = open(); !s.ok()) return s;
     }
     if (Status s = writer_->write_row(row); !s.ok()) return s;
     if (writer_->rows_written() >= options_.write_chunk_size) return finish();
@@ -75,6 +68,11 @@ class PartWriter {
   }
 
   Status finish() {
+    // An empty listing still yields one (empty) file, so the dataset and its
+    // schema are there to query.
+    if (!writer_ && files_.empty()) {
+      if (Status s = open(); !s.ok()) return s;
+    }
     if (!writer_) return Status();
     Status s = writer_->close();
     writer_.reset();
@@ -84,6 +82,18 @@ class PartWriter {
     if (ec) return Error{ErrorKind::io, "cannot rename " + tmp_path_ + ": " + ec.message()};
     files_.push_back(final_path_);
     log::debug("wrote " + final_path_);
+    return Status();
+  }
+
+  Status open() {
+    std::string name = part_file_name(files_.size());
+    tmp_path_ = (fs::path(options_.out_dir) / ("." + name + ".tmp")).string();
+    final_path_ = (fs::path(options_.out_dir) / name).string();
+    parquet::WriterOptions w = options_.writer;
+    w.row_group_rows = std::min<uint64_t>(w.row_group_rows, options_.write_chunk_size);
+    auto opened = parquet::FileWriter::open(tmp_path_, row::row_schema(), w);
+    if (!opened.ok()) return opened.error();
+    writer_ = std::move(*opened);
     return Status();
   }
 

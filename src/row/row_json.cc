@@ -11,7 +11,7 @@ namespace {
 using parquet::Logical;
 using parquet::Node;
 using parquet::Value;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::string iso8601_ms(int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);

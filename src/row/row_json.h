@@ -11,11 +11,11 @@ namespace td::row {
 
 // A row as JSON: column name -> value. Timestamps as ISO 8601 UTC text,
 // binary columns as lowercase hex, JSON-text columns embedded as JSON.
-nlohmann::json row_to_json(const parquet::Value& row);
+nlohmann::ordered_json row_to_json(const parquet::Value& row);
 
 // `info --raw`: {"byte_order","bigtiff","ifds":[{"offset","tags":[{"code","name","type","count","values"}]}]}.
 // The four strip/tile offset and byte-count arrays and arrays over 1024 values
 // print "values": null with their true count.
-nlohmann::json header_to_raw_json(const tiff::Header& header);
+nlohmann::ordered_json header_to_raw_json(const tiff::Header& header);
 
 }  // namespace td::row

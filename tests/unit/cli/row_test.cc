@@ -70,7 +70,7 @@ ObjectOutcome sample_outcome() {
 }
 
 TEST(RowBuilder, FillsFirstIfdColumnsAndAdditions) {
-  nlohmann::json j = row_to_json(build_row(sample_outcome()));
+  nlohmann::ordered_json j = row_to_json(build_row(sample_outcome()));
   EXPECT_EQ(j["path"], "dir/a.tif");
   EXPECT_EQ(j["size"], 12345);
   EXPECT_EQ(j["last_modified"], "2023-11-14T22:13:20.123Z");
@@ -93,7 +93,7 @@ TEST(RowBuilder, FillsFirstIfdColumnsAndAdditions) {
 }
 
 TEST(RowBuilder, OtherTagsHoldEverythingWithoutAColumn) {
-  nlohmann::json j = row_to_json(build_row(sample_outcome()));
+  nlohmann::ordered_json j = row_to_json(build_row(sample_outcome()));
   const auto& other = j["other_tags"];
   EXPECT_EQ(other.size(), 2u) << other.dump();
   EXPECT_EQ(other["42113"], "-9999");
@@ -103,7 +103,7 @@ TEST(RowBuilder, OtherTagsHoldEverythingWithoutAColumn) {
 }
 
 TEST(RowBuilder, GeoKeysByNameAndUnknownById) {
-  nlohmann::json j = row_to_json(build_row(sample_outcome()));
+  nlohmann::ordered_json j = row_to_json(build_row(sample_outcome()));
   const auto& g = j["geokeys"];
   EXPECT_EQ(g["model_type"], 1);
   EXPECT_EQ(g["projected_type"], 32633);
@@ -121,7 +121,7 @@ TEST(RowBuilder, ErrorRowKeepsObjectFacts) {
   o.object.size = 7;
   o.error = Error{ErrorKind::not_tiff, "bad magic"};
   o.cost = {1, 7};
-  nlohmann::json j = row_to_json(build_row(o));
+  nlohmann::ordered_json j = row_to_json(build_row(o));
   EXPECT_EQ(j["path"], "bad.tif");
   EXPECT_EQ(j["size"], 7);
   EXPECT_EQ(j["error_kind"], "not_tiff");
@@ -132,7 +132,7 @@ TEST(RowBuilder, ErrorRowKeepsObjectFacts) {
 }
 
 TEST(RawJson, NullsOffsetArraysAndKeepsPairs) {
-  nlohmann::json j = header_to_raw_json(*sample_outcome().header);
+  nlohmann::ordered_json j = header_to_raw_json(*sample_outcome().header);
   EXPECT_EQ(j["byte_order"], "MM");
   const auto& tags = j["ifds"][0]["tags"];
   bool saw_offsets = false, saw_xres = false;
