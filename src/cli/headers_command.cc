@@ -81,7 +81,9 @@ int run_headers_command(const HeadersArgs& args) {
   auto codec = parquet::parse_codec(args.compression);
   if (!codec.ok()) return usage_error(codec.error().message);
 
-  auto store = store::open_store(config.store_name);
+  store::StoreOptions store_options;
+  store_options.concurrency = config.n_consumers;
+  auto store = store::open_store(config.store_name, store_options);
   if (!store.ok()) return usage_error(store.error().message);
   for (const auto& [key, value] : config.store_options) {
     log::warn("store option '" + key + "' does not apply to a local directory store; ignored");

@@ -24,7 +24,7 @@ void print_error(const Error& e) {
 int run_info(const InfoArgs& args) {
   namespace fs = std::filesystem;
   fs::path p = fs::absolute(args.path);
-  store::LocalStore local(p.parent_path().string());
+  store::LocalStore local(p.parent_path().string(), 1);
   std::string key = p.filename().string();
 
   auto object = local.stat(key);

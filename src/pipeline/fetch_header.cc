@@ -1,6 +1,9 @@
 #include "pipeline/fetch_header.h"
 
 #include <algorithm>
+#include <future>
+#include <memory>
+#include <mutex>
 
 namespace td::pipeline {
 
@@ -20,42 +23,94 @@ std::vector<tiff::ByteRange> coalesce(std::vector<tiff::ByteRange> ranges, uint6
   return out;
 }
 
-row::ObjectOutcome fetch_header(store::Store& store, const store::ObjectInfo& object,
-                                const FetchOptions& options) {
-  row::ObjectOutcome out;
-  out.object = object;
-  tiff::HeaderReader reader(options.limits, object.size);
+namespace {
 
-  auto read = [&](uint64_t offset, uint64_t length) -> bool {
-    auto bytes = store.read_range(object.key, offset, length);
-    out.cost.requests++;
-    if (!bytes.ok()) {
-      out.error = bytes.error();
-      return false;
-    }
-    out.cost.bytes_read += bytes->size();
-    reader.feed(offset, *bytes);
-    return true;
-  };
+// One object's fetch: a HeaderReader plus the reads of the current step.
+// Lives in a shared_ptr held by its pending read callbacks.
+class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
+ public:
+  ObjectFetch(store::Store& store, const store::ObjectInfo& object, const FetchOptions& options,
+              std::function<void(row::ObjectOutcome)> done)
+      : store_(store), options_(options), reader_(options.limits, object.size), done_(std::move(done)) {
+    outcome_.object = object;
+  }
 
-  uint64_t first = std::min<uint64_t>(options.first_read_bytes, std::max<uint64_t>(object.size, 16));
-  if (!read(0, first)) return out;
-  for (int guard = 0; guard < 10000; ++guard) {
-    auto step = reader.advance();
-    if (step.done()) {
-      if (step.error) {
-        out.error = step.error;
-      } else {
-        out.header = std::move(step.header);
-      }
-      return out;
+  void start() {
+    uint64_t first = std::min<uint64_t>(options_.first_read_bytes, std::max<uint64_t>(outcome_.object.size, 16));
+    issue({tiff::ByteRange{0, first}});
+  }
+
+ private:
+  void issue(const std::vector<tiff::ByteRange>& spans) {
+    {
+      std::lock_guard lock(mu_);
+      pending_ = spans.size();
+      outcome_.cost.requests += spans.size();
     }
-    for (const auto& span : coalesce(step.needed, options.coalesce_gap_bytes)) {
-      if (!read(span.offset, span.length)) return out;
+    auto self = shared_from_this();
+    for (const auto& span : spans) {
+      store_.read_range(outcome_.object, span.offset, span.length,
+                        [self, span](Result<std::vector<uint8_t>> bytes) { self->on_read(span, std::move(bytes)); });
     }
   }
-  out.error = Error{ErrorKind::internal, "header reader made no progress"};
-  return out;
+
+  void on_read(tiff::ByteRange span, Result<std::vector<uint8_t>> bytes) {
+    {
+      std::lock_guard lock(mu_);
+      if (bytes.ok()) {
+        outcome_.cost.bytes_read += bytes->size();
+        reader_.feed(span.offset, *bytes);
+      } else if (!outcome_.error) {
+        outcome_.error = bytes.error();
+      }
+      if (--pending_ > 0) return;  // the step's other reads are still out
+    }
+    step();
+  }
+
+  // Called with every read of the step back: finish, or issue the next step.
+  void step() {
+    if (outcome_.error) return finish();
+    if (++steps_ > 10000) {
+      outcome_.error = Error{ErrorKind::internal, "header reader made no progress"};
+      return finish();
+    }
+    auto next = reader_.advance();
+    if (next.done()) {
+      if (next.error) {
+        outcome_.error = std::move(next.error);
+      } else {
+        outcome_.header = std::move(next.header);
+      }
+      return finish();
+    }
+    issue(coalesce(std::move(next.needed), options_.coalesce_gap_bytes));
+  }
+
+  void finish() { done_(std::move(outcome_)); }
+
+  store::Store& store_;
+  const FetchOptions& options_;
+  tiff::HeaderReader reader_;
+  std::function<void(row::ObjectOutcome)> done_;
+  row::ObjectOutcome outcome_;
+  std::mutex mu_;
+  size_t pending_ = 0;
+  int steps_ = 0;
+};
+
+}  // namespace
+
+void fetch_header_async(store::Store& store, const store::ObjectInfo& object, const FetchOptions& options,
+                        std::function<void(row::ObjectOutcome)> done) {
+  std::make_shared<ObjectFetch>(store, object, options, std::move(done))->start();
+}
+
+row::ObjectOutcome fetch_header(store::Store& store, const store::ObjectInfo& object, const FetchOptions& options) {
+  std::promise<row::ObjectOutcome> promise;
+  auto future = promise.get_future();
+  fetch_header_async(store, object, options, [&promise](row::ObjectOutcome o) { promise.set_value(std::move(o)); });
+  return future.get();
 }
 
 }  // namespace td::pipeline

@@ -32,11 +32,31 @@ bool matches_suffix(const std::string& key, const std::vector<std::string>& suff
   return false;
 }
 
-// Local reads block a thread each; more threads than this only add contention.
-size_t worker_threads(size_t n_consumers) {
-  size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return std::clamp<size_t>(n_consumers, 1, 4 * cores);
-}
+// Counts requests in flight: acquire before starting an object, release once
+// its row has been written, so in-flight + queued rows never exceed the limit.
+class Slots {
+ public:
+  explicit Slots(size_t n) : free_(n) {}
+  void acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return free_ > 0; });
+    --free_;
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    ++free_;
+    cv_.notify_all();
+  }
+  void wait_all_free(size_t n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return free_ == n; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t free_;
+};
 
 // Shared counters and the first fatal error, visible to every stage.
 struct RunState {
@@ -134,9 +154,11 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   const auto start = Clock::now();
   RunState st;
   BoundedQueue<store::ObjectInfo> keys(options.max_buffer_size);
-  const size_t n_workers = worker_threads(options.n_consumers);
-  BoundedQueue<parquet::Value> rows(std::max<size_t>(1024, 4 * n_workers));
-  log::debug("fetching with " + std::to_string(n_workers) + " threads");
+  const size_t in_flight = std::max<size_t>(1, options.n_consumers);
+  Slots slots(in_flight);
+  // Capacity >= objects in flight: a finished fetch never blocks the store's thread.
+  BoundedQueue<parquet::Value> rows(in_flight + 1);
+  log::debug("up to " + std::to_string(in_flight) + " objects in flight");
 
   std::thread lister([&] {
     std::vector<std::string> prefixes = options.prefixes;
@@ -161,23 +183,27 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
     keys.close();
   });
 
-  std::atomic<size_t> workers_left{n_workers};
-  std::vector<std::thread> workers;
-  for (size_t i = 0; i < n_workers; ++i) {
-    workers.emplace_back([&] {
-      while (auto object = keys.pop()) {
-        row::ObjectOutcome outcome = fetch_header(store, *object, options.fetch);
+  // Dispatcher: starts one fetch per key, at most `in_flight` at once.
+  std::thread dispatcher([&] {
+    while (auto object = keys.pop()) {
+      slots.acquire();
+      if (st.failed.load()) {
+        slots.release();
+        continue;  // drain the lister
+      }
+      fetch_header_async(store, *object, options.fetch, [&](row::ObjectOutcome outcome) {
         st.requests += outcome.cost.requests;
         st.bytes_read += outcome.cost.bytes_read;
         if (outcome.error) {
           st.errors++;
-          log::debug(store.describe(object->key) + ": " + outcome.error->describe());
+          log::debug(store.describe(outcome.object.key) + ": " + outcome.error->describe());
         }
-        if (!rows.push(row::build_row(outcome))) break;
-      }
-      if (--workers_left == 0) rows.close();
-    });
-  }
+        if (!rows.push(row::build_row(outcome))) slots.release();  // writer gone after a failure
+      });
+    }
+    slots.wait_all_free(in_flight);
+    rows.close();
+  });
 
   std::atomic<bool> finished{false};
   std::thread progress;
@@ -193,22 +219,22 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   HeadersSummary summary;
   PartWriter writer(options, summary.files);
   while (auto row = rows.pop()) {
-    if (st.failed.load()) continue;  // drain so producers can exit
-    Status s = writer.write(*row);
-    if (!s.ok()) {
-      st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});
-      keys.close();
-      rows.close();
-      continue;
+    if (!st.failed.load()) {
+      if (Status s = writer.write(*row); s.ok()) {
+        st.done++;
+      } else {
+        st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});
+        keys.close();
+      }
     }
-    st.done++;
+    slots.release();
   }
   if (!st.failed.load()) {
     if (Status s = writer.finish(); !s.ok()) st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});
   }
   if (st.failed.load()) writer.abandon();
   lister.join();
-  for (auto& w : workers) w.join();
+  dispatcher.join();
   finished = true;
   if (progress.joinable()) {
     progress.join();

@@ -1,11 +1,13 @@
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "store/local/local_store.h"
 #include "store/store.h"
 
 namespace td::store {
 
-Result<std::unique_ptr<Store>> open_store(const std::string& url) {
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOptions& options) {
   std::string path = url;
   auto scheme_end = url.find("://");
   if (scheme_end != std::string::npos) {
@@ -26,7 +28,8 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url) {
   if (!std::filesystem::is_directory(path, ec)) {
     return Error{ErrorKind::config, "store is not a directory: " + path};
   }
-  std::unique_ptr<Store> store = std::make_unique<LocalStore>(path);
+  size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  std::unique_ptr<Store> store = std::make_unique<LocalStore>(path, std::clamp<size_t>(options.concurrency, 1, 4 * cores));
   return store;
 }
 

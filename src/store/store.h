@@ -31,10 +31,16 @@ class Store {
   virtual Status list(const std::string& prefix, size_t page_size,
                       const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) = 0;
 
-  // Reads up to `length` bytes at `offset`. Fewer bytes mean the object ends.
-  // Errors: not_found (vanished), permission_denied, io.
-  virtual Result<std::vector<uint8_t>> read_range(const std::string& key, uint64_t offset,
-                                                  uint64_t length) = 0;
+  // Reads up to `length` bytes at `offset` and calls `done` exactly once, on
+  // any thread (possibly before read_range returns). Fewer bytes than asked
+  // mean the object ends there. Errors: not_found (vanished),
+  // permission_denied, io. Many reads may be in flight at once: this is how
+  // the pipeline keeps `n_consumers` requests outstanding without a thread each.
+  using ReadCallback = std::function<void(Result<std::vector<uint8_t>>)>;
+  virtual void read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) = 0;
+
+  // Blocking form of read_range, for one-off reads (`info`).
+  Result<std::vector<uint8_t>> read_range_sync(const ObjectInfo& object, uint64_t offset, uint64_t length);
 
   // Metadata of one key (for `info` and key lists): size, last-modified, etag.
   virtual Result<ObjectInfo> stat(const std::string& key) = 0;
@@ -43,8 +49,12 @@ class Store {
   virtual std::string describe(const std::string& key) const = 0;
 };
 
+struct StoreOptions {
+  size_t concurrency = 16;  // requests (local: reader threads, capped at 4 per core) in flight
+};
+
 // Opens the store named by a URL or path: a local directory path or file://
 // URL. Other schemes give a clear config error until their backends exist.
-Result<std::unique_ptr<Store>> open_store(const std::string& url);
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOptions& options = {});
 
 }  // namespace td::store

@@ -323,6 +323,11 @@ def test_permissions(binary):
                 print("SKIP: running as root without setpriv: cannot make a file unreadable")
                 sys.exit(SKIP)
             os.chmod(out, 0o777)
+            # The build tree may sit under a directory the unprivileged user cannot enter.
+            local_binary = os.path.join(tmp, "tiff-dumper")
+            shutil.copy(binary, local_binary)
+            os.chmod(local_binary, 0o755)
+            cmd[0] = local_binary
             cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
         r = run(cmd)
         check(r.returncode == 3, f"exit {r.returncode}: {r.stderr}")

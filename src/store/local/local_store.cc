@@ -38,7 +38,7 @@ struct Fd {
 
 }  // namespace
 
-LocalStore::LocalStore(std::string root) : root_(std::move(root)) {
+LocalStore::LocalStore(std::string root, size_t io_threads) : root_(std::move(root)), pool_(io_threads) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
@@ -94,8 +94,14 @@ Status LocalStore::list(const std::string& prefix, size_t page_size,
   return Status();
 }
 
-Result<std::vector<uint8_t>> LocalStore::read_range(const std::string& key, uint64_t offset,
-                                                    uint64_t length) {
+void LocalStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
+  pool_.submit([this, key = object.key, offset, length, done = std::move(done)] {
+    done(read_file_range(key, offset, length));
+  });
+}
+
+Result<std::vector<uint8_t>> LocalStore::read_file_range(const std::string& key, uint64_t offset,
+                                                         uint64_t length) const {
   std::string path = describe(key);
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) return errno_error(errno, "cannot open " + path);

@@ -4,22 +4,27 @@
 #include <string>
 
 #include "store/store.h"
+#include "util/thread_pool.h"
 
 namespace td::store {
 
 class LocalStore : public Store {
  public:
-  explicit LocalStore(std::string root);  // root: an existing directory
+  // root: an existing directory. Reads run on `io_threads` threads (local
+  // reads block, so concurrency means threads here).
+  explicit LocalStore(std::string root, size_t io_threads = 4);
 
   Status list(const std::string& prefix, size_t page_size,
               const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) override;
-  Result<std::vector<uint8_t>> read_range(const std::string& key, uint64_t offset,
-                                          uint64_t length) override;
+  void read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) override;
   Result<ObjectInfo> stat(const std::string& key) override;
   std::string describe(const std::string& key) const override;
 
  private:
+  Result<std::vector<uint8_t>> read_file_range(const std::string& key, uint64_t offset, uint64_t length) const;
+
   std::string root_;  // no trailing slash (except "/")
+  ThreadPool pool_;
 };
 
 }  // namespace td::store
