@@ -26,6 +26,8 @@ struct WriterOptions {
   Codec codec = Codec::snappy;
   int zstd_level = 3;
   uint64_t row_group_rows = 100000;
+  // Written as is when it contains " version "; otherwise " version <project
+  // version>" is appended (readers parse "<app> version <semver>").
   std::string created_by = "tiff-dumper";
 };
 

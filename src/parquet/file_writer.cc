@@ -1,0 +1,195 @@
+#include "parquet/file_writer.h"
+
+#include <bit>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "parquet/column_buffer.h"
+#include "parquet/compression.h"
+#include "parquet/metadata.h"
+#include "parquet/schema_layout.h"
+#include "parquet/shredder.h"
+
+namespace td::parquet {
+
+static_assert(std::endian::native == std::endian::little,
+              "PLAIN encoding here copies little-endian memory as is");
+
+namespace {
+
+constexpr char kMagic[] = "PAR1";
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+Error io_error(const std::string& what, const std::string& path, int err) {
+  const ErrorKind kind = err == EACCES || err == EPERM ? ErrorKind::permission_denied : ErrorKind::io;
+  return Error{kind, what + " " + path + ": " + std::strerror(err)};
+}
+
+std::string full_created_by(const std::string& created_by) {
+  // Readers parse "<application> version <semver>"; add ours if the caller did not.
+  if (created_by.find(" version ") != std::string::npos) return created_by;
+  return created_by + " version " TD_VERSION;
+}
+
+class ParquetFileWriter final : public FileWriter {
+ public:
+  ParquetFileWriter(std::string path, Schema schema, SchemaLayout layout, WriterOptions options,
+                    FilePtr file)
+      : path_(std::move(path)),
+        schema_(std::move(schema)),
+        layout_(std::move(layout)),
+        shredder_(layout_),
+        options_(std::move(options)),
+        file_(std::move(file)) {
+    columns_.reserve(layout_.leaves.size());
+    for (const LeafColumn& leaf : layout_.leaves) columns_.emplace_back(leaf);
+  }
+  ParquetFileWriter(const ParquetFileWriter&) = delete;
+  ParquetFileWriter& operator=(const ParquetFileWriter&) = delete;
+
+  Status start() { return write_bytes(std::string_view(kMagic, 4)); }
+
+  Status write_row(const Value& row) override {
+    if (auto st = usable(); !st.ok()) return st;
+    if (auto st = shredder_.validate(row); !st.ok()) return st;
+    shredder_.shred(row, columns_);
+    ++rows_;
+    if (++rows_in_group_ >= options_.row_group_rows) return flush_row_group();
+    return Status::ok_status();
+  }
+
+  uint64_t rows_written() const override { return rows_; }
+
+  Status close() override {
+    if (closed_) return Status::ok_status();
+    if (auto st = usable(); !st.ok()) return st;
+    if (auto st = flush_row_group(); !st.ok()) return st;
+    FooterInput in;
+    in.schema = &schema_;
+    in.layout = &layout_;
+    in.codec = options_.codec;
+    in.row_groups = &row_groups_;
+    in.num_rows = static_cast<int64_t>(rows_);
+    in.created_by = full_created_by(options_.created_by);
+    auto footer = serialize_file_metadata(in);
+    if (!footer.ok()) return fail(footer.error());
+    const auto len = static_cast<uint32_t>(footer->size());
+    char len_le[4];
+    std::memcpy(len_le, &len, 4);
+    if (auto st = write_bytes(*footer); !st.ok()) return st;
+    if (auto st = write_bytes(std::string_view(len_le, 4)); !st.ok()) return st;
+    if (auto st = write_bytes(std::string_view(kMagic, 4)); !st.ok()) return st;
+    std::FILE* f = file_.release();
+    if (std::fclose(f) != 0) return fail(io_error("cannot close", path_, errno));
+    closed_ = true;
+    return Status::ok_status();
+  }
+
+ private:
+  Status usable() const {
+    if (failed_) return *failed_;
+    if (closed_) return Error{ErrorKind::internal, "parquet writer for " + path_ + " is closed"};
+    return Status::ok_status();
+  }
+
+  Status fail(Error e) {
+    failed_ = e;
+    return e;
+  }
+
+  Status write_bytes(std::string_view bytes) {
+    if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), file_.get()) != bytes.size())
+      return fail(io_error("cannot write", path_, errno));
+    offset_ += static_cast<int64_t>(bytes.size());
+    return Status::ok_status();
+  }
+
+  // One data page per column, then the buffers are emptied.
+  Status flush_row_group() {
+    if (rows_in_group_ == 0) return Status::ok_status();
+    RowGroupMeta rg;
+    rg.num_rows = static_cast<int64_t>(rows_in_group_);
+    rg.file_offset = offset_;
+    for (ColumnBuffer& col : columns_) {
+      auto meta = write_column_chunk(col);
+      if (!meta.ok()) return fail(meta.error());
+      rg.columns.push_back(std::move(*meta));
+      col.clear();
+    }
+    row_groups_.push_back(std::move(rg));
+    rows_in_group_ = 0;
+    return Status::ok_status();
+  }
+
+  Result<ColumnChunkMeta> write_column_chunk(const ColumnBuffer& col) {
+    const std::string body = col.page_body();
+    auto stored = compress(options_.codec, options_.zstd_level, body);
+    if (!stored.ok()) return stored.error();
+    constexpr auto kMax = static_cast<size_t>(std::numeric_limits<int32_t>::max());
+    if (body.size() > kMax || stored->size() > kMax || col.num_levels() > static_cast<int64_t>(kMax))
+      return Error{ErrorKind::limit_exceeded,
+                   "column chunk too large for one page; lower row_group_rows"};
+    auto header = serialize_data_page_header(static_cast<int32_t>(col.num_levels()),
+                                             static_cast<int32_t>(body.size()),
+                                             static_cast<int32_t>(stored->size()));
+    if (!header.ok()) return header.error();
+
+    ColumnChunkMeta meta;
+    meta.data_page_offset = offset_;
+    meta.num_values = col.num_levels();
+    meta.total_uncompressed_size = static_cast<int64_t>(header->size() + body.size());
+    meta.total_compressed_size = static_cast<int64_t>(header->size() + stored->size());
+    meta.has_levels = col.leaf().max_def > 0 || col.leaf().max_rep > 0;
+    meta.statistics = col.statistics().encode();
+    if (auto st = write_bytes(*header); !st.ok()) return st.error();
+    if (auto st = write_bytes(*stored); !st.ok()) return st.error();
+    return meta;
+  }
+
+  std::string path_;
+  Schema schema_;
+  SchemaLayout layout_;
+  Shredder shredder_;
+  WriterOptions options_;
+  FilePtr file_;
+  int64_t offset_ = 0;
+  std::vector<ColumnBuffer> columns_;
+  std::vector<RowGroupMeta> row_groups_;
+  uint64_t rows_ = 0;
+  uint64_t rows_in_group_ = 0;
+  bool closed_ = false;
+  std::optional<Error> failed_;
+};
+
+}  // namespace
+
+Result<Codec> parse_codec(const std::string& name) {
+  if (name == "snappy") return Codec::snappy;
+  if (name == "zstd") return Codec::zstd;
+  if (name == "uncompressed" || name == "none") return Codec::uncompressed;
+  return Error{ErrorKind::config,
+               "unknown parquet codec '" + name + "' (expected snappy, zstd or uncompressed)"};
+}
+
+Result<std::unique_ptr<FileWriter>> FileWriter::open(const std::string& path, Schema schema,
+                                                     WriterOptions options) {
+  if (options.row_group_rows == 0) return Error{ErrorKind::config, "row_group_rows must be > 0"};
+  auto layout = layout_schema(schema);
+  if (!layout.ok()) return layout.error();
+  FilePtr file(std::fopen(path.c_str(), "wb"));
+  if (!file) return io_error("cannot create", path, errno);
+  auto writer = std::make_unique<ParquetFileWriter>(path, std::move(schema), std::move(*layout),
+                                                    std::move(options), std::move(file));
+  if (auto st = writer->start(); !st.ok()) return st.error();
+  return std::unique_ptr<FileWriter>(std::move(writer));
+}
+
+}  // namespace td::parquet
