@@ -36,7 +36,8 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
   }
 
   void start() {
-    uint64_t first = std::min<uint64_t>(options_.first_read_bytes, std::max<uint64_t>(outcome_.object.size, 16));
+    uint64_t first = options_.first_read_bytes;
+    if (outcome_.object.size) first = std::min<uint64_t>(first, std::max<uint64_t>(*outcome_.object.size, 16));
     issue({tiff::ByteRange{0, first}});
   }
 
@@ -50,18 +51,19 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
     auto self = shared_from_this();
     for (const auto& span : spans) {
       store_.read_range(outcome_.object, span.offset, span.length,
-                        [self, span](Result<std::vector<uint8_t>> bytes) { self->on_read(span, std::move(bytes)); });
+                        [self, span](Result<store::RangeRead> read) { self->on_read(span, std::move(read)); });
     }
   }
 
-  void on_read(tiff::ByteRange span, Result<std::vector<uint8_t>> bytes) {
+  void on_read(tiff::ByteRange span, Result<store::RangeRead> read) {
     {
       std::lock_guard lock(mu_);
-      if (bytes.ok()) {
-        outcome_.cost.bytes_read += bytes->size();
-        reader_.feed(span.offset, *bytes);
+      if (read.ok()) {
+        outcome_.cost.bytes_read += read->bytes.size();
+        reader_.feed(span.offset, read->bytes);
+        learn_metadata(*read);
       } else if (!outcome_.error) {
-        outcome_.error = bytes.error();
+        outcome_.error = read.error();
       }
       if (--pending_ > 0) return;  // the step's other reads are still out
     }
@@ -85,6 +87,15 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
       return finish();
     }
     issue(coalesce(std::move(next.needed), options_.coalesce_gap_bytes));
+  }
+
+  // Keys from a key list arrive without size, etag or date: take them from
+  // the read's response instead of spending a HEAD request.
+  void learn_metadata(const store::RangeRead& read) {
+    auto& o = outcome_.object;
+    if (!o.size && read.object_size) o.size = read.object_size;
+    if (!o.etag && read.etag) o.etag = read.etag;
+    if (!o.last_modified_ms && read.last_modified_ms) o.last_modified_ms = read.last_modified_ms;
   }
 
   void finish() { done_(std::move(outcome_)); }

@@ -192,7 +192,7 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   auto set = [&](const char* name, Value v) { row[column_index(name)] = std::move(v); };
 
   set("path", Value(outcome.object.key));
-  set("size", Value(static_cast<int64_t>(outcome.object.size)));
+  if (outcome.object.size) set("size", Value(static_cast<int64_t>(*outcome.object.size)));
   if (outcome.object.last_modified_ms) set("last_modified", Value(*outcome.object.last_modified_ms));
   if (outcome.object.etag) set("etag", Value(*outcome.object.etag));
   set("requests", Value(static_cast<int64_t>(outcome.cost.requests)));

@@ -4,10 +4,10 @@
 
 namespace td::store {
 
-Result<std::vector<uint8_t>> Store::read_range_sync(const ObjectInfo& object, uint64_t offset, uint64_t length) {
-  std::promise<Result<std::vector<uint8_t>>> promise;
+Result<RangeRead> Store::read_range_sync(const ObjectInfo& object, uint64_t offset, uint64_t length) {
+  std::promise<Result<RangeRead>> promise;
   auto future = promise.get_future();
-  read_range(object, offset, length, [&promise](Result<std::vector<uint8_t>> r) { promise.set_value(std::move(r)); });
+  read_range(object, offset, length, [&promise](Result<RangeRead> r) { promise.set_value(std::move(r)); });
   return future.get();
 }
 

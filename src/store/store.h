@@ -5,20 +5,32 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "http/engine.h"
 #include "util/status.h"
 
 namespace td::store {
 
 struct ObjectInfo {
   std::string key;                          // store-relative key, '/'-separated
-  uint64_t size = 0;
+  std::optional<uint64_t> size;             // unknown for keys from a key list
   std::optional<int64_t> last_modified_ms;  // Unix epoch milliseconds, UTC
   std::optional<std::string> etag;          // null where the store has none
+};
+
+// What one ranged read returns: the bytes, plus the object's metadata when the
+// response carries it (HTTP: Content-Range total, ETag, Last-Modified), so a
+// key from a key list needs no extra HEAD request.
+struct RangeRead {
+  std::vector<uint8_t> bytes;
+  std::optional<uint64_t> object_size;
+  std::optional<int64_t> last_modified_ms;
+  std::optional<std::string> etag;
 };
 
 class Store {
@@ -36,11 +48,11 @@ class Store {
   // mean the object ends there. Errors: not_found (vanished),
   // permission_denied, io. Many reads may be in flight at once: this is how
   // the pipeline keeps `n_consumers` requests outstanding without a thread each.
-  using ReadCallback = std::function<void(Result<std::vector<uint8_t>>)>;
+  using ReadCallback = std::function<void(Result<RangeRead>)>;
   virtual void read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) = 0;
 
-  // Blocking form of read_range, for one-off reads (`info`).
-  Result<std::vector<uint8_t>> read_range_sync(const ObjectInfo& object, uint64_t offset, uint64_t length);
+  // Blocking form of read_range, for one-off reads.
+  Result<RangeRead> read_range_sync(const ObjectInfo& object, uint64_t offset, uint64_t length);
 
   // Metadata of one key (for `info` and key lists): size, last-modified, etag.
   virtual Result<ObjectInfo> stat(const std::string& key) = 0;
@@ -51,6 +63,10 @@ class Store {
 
 struct StoreOptions {
   size_t concurrency = 16;  // requests (local: reader threads, capped at 4 per core) in flight
+  // store.obstore_config: option name -> value as text (obstore key names).
+  std::map<std::string, std::string> config;
+  // Transport settings (timeouts, retries, CA bundle) for HTTP-based stores.
+  http::EngineOptions http;
 };
 
 // Opens the store named by a URL or path: a local directory path or file://

@@ -75,7 +75,7 @@ Status LocalStore::list(const std::string& prefix, size_t page_size,
         // has; it becomes an error row when read.
         if (::lstat(it->path().c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
         ObjectInfo info = info_from_stat(key, st);
-        info.size = 0;
+        info.size = std::nullopt;
         all.push_back(std::move(info));
         continue;
       }
@@ -100,12 +100,14 @@ void LocalStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t 
   });
 }
 
-Result<std::vector<uint8_t>> LocalStore::read_file_range(const std::string& key, uint64_t offset,
+Result<RangeRead> LocalStore::read_file_range(const std::string& key, uint64_t offset,
                                                          uint64_t length) const {
   std::string path = describe(key);
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) return errno_error(errno, "cannot open " + path);
-  std::vector<uint8_t> out(length);
+  RangeRead read;
+  std::vector<uint8_t>& out = read.bytes;
+  out.resize(length);
   uint64_t got = 0;
   while (got < length) {
     ssize_t n = ::pread(f.fd, out.data() + got, length - got, static_cast<off_t>(offset + got));
@@ -117,7 +119,12 @@ Result<std::vector<uint8_t>> LocalStore::read_file_range(const std::string& key,
     got += static_cast<uint64_t>(n);
   }
   out.resize(got);
-  return out;
+  struct stat st {};
+  if (::fstat(f.fd, &st) == 0) {
+    read.object_size = static_cast<uint64_t>(st.st_size);
+    read.last_modified_ms = info_from_stat(key, st).last_modified_ms;
+  }
+  return read;
 }
 
 Result<ObjectInfo> LocalStore::stat(const std::string& key) {

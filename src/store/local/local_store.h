@@ -21,7 +21,7 @@ class LocalStore : public Store {
   std::string describe(const std::string& key) const override;
 
  private:
-  Result<std::vector<uint8_t>> read_file_range(const std::string& key, uint64_t offset, uint64_t length) const;
+  Result<RangeRead> read_file_range(const std::string& key, uint64_t offset, uint64_t length) const;
 
   std::string root_;  // no trailing slash (except "/")
   ThreadPool pool_;

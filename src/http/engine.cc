@@ -1,0 +1,346 @@
+#include "http/engine.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <queue>
+#include <random>
+#include <thread>
+
+namespace td::http {
+
+std::optional<std::string> Response::header(const std::string& lowercase_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lowercase_name) return value;
+  }
+  return std::nullopt;
+}
+
+bool is_retryable_status(long status) {
+  return status == 408 || status == 429 || (status >= 500 && status != 501 && status != 505);
+}
+
+std::optional<long> parse_retry_after(const std::string& value, long now_epoch_seconds) {
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (value.size() > 9) return std::nullopt;
+    return std::stol(value);
+  }
+  std::time_t when = curl_getdate(value.c_str(), nullptr);
+  if (when < 0) return std::nullopt;
+  return std::max<long>(0, static_cast<long>(when) - now_epoch_seconds);
+}
+
+std::string redact_url(const std::string& url) {
+  std::string out = url.substr(0, url.find_first_of("?#"));
+  auto scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    auto at = out.find('@', scheme + 3);
+    auto slash = out.find('/', scheme + 3);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) out.erase(scheme + 3, at - scheme - 2);
+  }
+  return out;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// curl_global_init once per process, before any thread uses curl.
+void init_curl_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// Transport errors worth another attempt. TLS and URL errors are not transient.
+bool is_retryable_curl(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Transfer {
+  Request request;
+  DoneFn done;
+  PrepareFn prepare;
+  int attempt = 0;
+  Clock::time_point due;  // when a retry may start
+  // Per-attempt state.
+  CURL* easy = nullptr;
+  curl_slist* header_list = nullptr;
+  Response response;
+  bool capped = false;  // body reached max_body_bytes
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+};
+
+size_t on_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  uint64_t cap = t->request.max_body_bytes;
+  if (cap > 0 && t->response.body.size() + len >= cap) {
+    t->response.body.append(data, cap - t->response.body.size());
+    t->capped = true;
+    return 0;  // stop the transfer; treated as success below
+  }
+  t->response.body.append(data, len);
+  return len;
+}
+
+size_t on_header(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  std::string line(data, len);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  if (line.rfind("HTTP/", 0) == 0) {
+    t->response.headers.clear();  // a new response (after 100-continue or a redirect)
+    return len;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string::npos) return len;
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  size_t v = colon + 1;
+  while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
+  t->response.headers.emplace_back(std::move(name), line.substr(v));
+  return len;
+}
+
+}  // namespace
+
+class Engine::Loop {
+ public:
+  explicit Loop(EngineOptions options) : options_(std::move(options)), rng_(std::random_device{}()) {
+    init_curl_once();
+    multi_ = curl_multi_init();
+    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(options_.max_in_flight));
+    thread_ = std::thread([this] { run(); });
+  }
+
+  ~Loop() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    curl_multi_wakeup(multi_);
+    thread_.join();
+    for (CURL* e : idle_handles_) curl_easy_cleanup(e);
+    curl_multi_cleanup(multi_);
+  }
+
+  void submit(std::unique_ptr<Transfer> t) {
+    {
+      std::lock_guard lock(mu_);
+      incoming_.push_back(std::move(t));
+    }
+    curl_multi_wakeup(multi_);
+  }
+
+  EngineStats stats() const {
+    return EngineStats{requests_.load(), retries_.load(), bytes_received_.load()};
+  }
+
+ private:
+  struct ByDue {
+    bool operator()(const std::unique_ptr<Transfer>& a, const std::unique_ptr<Transfer>& b) const {
+      return a->due > b->due;
+    }
+  };
+
+  void run() {
+    for (;;) {
+      {
+        std::lock_guard lock(mu_);
+        while (!incoming_.empty()) {
+          waiting_.push_back(std::move(incoming_.front()));
+          incoming_.pop_front();
+        }
+        if (stopping_ && waiting_.empty() && retries_due_.empty() && active_ == 0) return;
+      }
+      auto now = Clock::now();
+      while (!retries_due_.empty() && retries_due_.top()->due <= now) {
+        waiting_.push_back(std::move(const_cast<std::unique_ptr<Transfer>&>(retries_due_.top())));
+        retries_due_.pop();
+      }
+      while (active_ < options_.max_in_flight && !waiting_.empty()) {
+        start(std::move(waiting_.front()));
+        waiting_.pop_front();
+      }
+      int running = 0;
+      curl_multi_perform(multi_, &running);
+      int left = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+        if (msg->msg == CURLMSG_DONE) complete(msg->easy_handle, msg->data.result);
+      }
+      int timeout_ms = 100;
+      if (!retries_due_.empty()) {
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(retries_due_.top()->due - Clock::now());
+        timeout_ms = static_cast<int>(std::clamp<long>(wait.count(), 0, timeout_ms));
+      }
+      if (!waiting_.empty() && active_ < options_.max_in_flight) timeout_ms = 0;
+      curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
+    }
+  }
+
+  void start(std::unique_ptr<Transfer> t) {
+    t->response = Response{};
+    t->capped = false;
+    t->error_buffer[0] = 0;
+    if (t->prepare) {
+      Request prepared = t->request;
+      if (Status s = t->prepare(prepared); !s.ok()) {
+        t->done(s.error());
+        return;
+      }
+      attempt_request_ = std::move(prepared);
+    } else {
+      attempt_request_ = t->request;
+    }
+    const Request& r = attempt_request_;
+    CURL* e = idle_handles_.empty() ? curl_easy_init() : idle_handles_.back();
+    if (!idle_handles_.empty()) idle_handles_.pop_back();
+    curl_easy_reset(e);
+    t->easy = e;
+    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_limit_bytes);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, options_.low_speed_time_s);
+    if (options_.total_timeout_ms > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, options_.total_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "tiff-dumper/0.1");
+    if (r.method == "HEAD") {
+      curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else if (r.method != "GET") {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+      curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, r.body.c_str());
+    }
+    curl_slist* list = nullptr;
+    for (const auto& [name, value] : r.headers) list = curl_slist_append(list, (name + ": " + value).c_str());
+    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    t->header_list = list;
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
+    t->attempt++;
+    requests_++;
+    active_++;
+    curl_multi_add_handle(multi_, e);
+    t.release();  // owned by the easy handle's CURLOPT_PRIVATE until complete()
+  }
+
+  void complete(CURL* e, CURLcode code) {
+    Transfer* raw = nullptr;
+    curl_easy_getinfo(e, CURLINFO_PRIVATE, reinterpret_cast<char**>(&raw));
+    std::unique_ptr<Transfer> t(raw);
+    curl_multi_remove_handle(multi_, e);
+    curl_slist_free_all(t->header_list);
+    t->header_list = nullptr;
+    active_--;
+    long status = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    idle_handles_.push_back(e);
+    t->easy = nullptr;
+    bytes_received_ += t->response.body.size();
+
+    if (code == CURLE_WRITE_ERROR && t->capped) code = CURLE_OK;
+    bool retry = code == CURLE_OK ? is_retryable_status(status) : is_retryable_curl(code);
+    if (retry && t->attempt <= options_.max_retries) {
+      long delay_ms = backoff_ms(t->attempt);
+      if (code == CURLE_OK) {
+        if (auto ra = t->response.header("retry-after")) {
+          if (auto seconds = parse_retry_after(*ra, static_cast<long>(std::time(nullptr)))) {
+            delay_ms = std::min<long>(*seconds * 1000, 60000);
+          }
+        }
+      }
+      retries_++;
+      t->due = Clock::now() + std::chrono::milliseconds(delay_ms);
+      retries_due_.push(std::move(t));
+      return;
+    }
+    if (code != CURLE_OK) {
+      std::string detail = t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code);
+      std::string tries = t->attempt > 1 ? " (after " + std::to_string(t->attempt) + " attempts)" : "";
+      t->done(Error{ErrorKind::io, t->request.method + " " + redact_url(t->request.url) + ": " + detail + tries});
+      return;
+    }
+    t->response.status = status;
+    t->done(std::move(t->response));
+  }
+
+  // Exponential backoff with full jitter: uniform in [0, min(max, base * 2^attempt)].
+  long backoff_ms(int attempt) {
+    long cap = options_.backoff_base_ms << std::min(attempt, 20);
+    cap = std::min(cap, options_.backoff_max_ms);
+    std::uniform_int_distribution<long> dist(cap / 4, std::max<long>(cap, 1));
+    return dist(rng_);
+  }
+
+  EngineOptions options_;
+  CURLM* multi_ = nullptr;
+  std::thread thread_;
+  std::mutex mu_;
+  std::deque<std::unique_ptr<Transfer>> incoming_;  // guarded by mu_
+  bool stopping_ = false;                           // guarded by mu_
+  // Loop-thread only:
+  std::deque<std::unique_ptr<Transfer>> waiting_;
+  std::priority_queue<std::unique_ptr<Transfer>, std::vector<std::unique_ptr<Transfer>>, ByDue> retries_due_;
+  std::vector<CURL*> idle_handles_;
+  size_t active_ = 0;
+  Request attempt_request_;  // backing storage is copied by curl (URL, headers) per attempt
+  std::mt19937_64 rng_;
+  std::atomic<uint64_t> requests_{0}, retries_{0}, bytes_received_{0};
+};
+
+Engine::Engine(EngineOptions options) : loop_(std::make_unique<Loop>(std::move(options))) {}
+Engine::~Engine() = default;
+
+void Engine::submit(Request request, DoneFn done, PrepareFn prepare) {
+  auto t = std::make_unique<Transfer>();
+  t->request = std::move(request);
+  t->done = std::move(done);
+  t->prepare = std::move(prepare);
+  loop_->submit(std::move(t));
+}
+
+Result<Response> Engine::perform(Request request, PrepareFn prepare) {
+  std::promise<Result<Response>> promise;
+  auto future = promise.get_future();
+  submit(std::move(request), [&promise](Result<Response> r) { promise.set_value(std::move(r)); }, std::move(prepare));
+  return future.get();
+}
+
+EngineStats Engine::stats() const { return loop_->stats(); }
+
+}  // namespace td::http

@@ -1,0 +1,68 @@
+#include "store/store_url.h"
+
+namespace td::store {
+
+namespace {
+
+// Splits "bucket/some/prefix" into bucket and prefix.
+void split_bucket(const std::string& rest, StoreUrl& u) {
+  auto slash = rest.find('/');
+  u.bucket = rest.substr(0, slash);
+  u.prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+}
+
+}  // namespace
+
+Result<StoreUrl> parse_store_url(const std::string& url) {
+  StoreUrl u;
+  auto sep = url.find("://");
+  if (sep == std::string::npos) {
+    u.kind = StoreKind::local;
+    u.path = url;
+    return u;
+  }
+  u.scheme = url.substr(0, sep);
+  std::string rest = url.substr(sep + 3);
+  auto bad = [&](const std::string& why) { return Error{ErrorKind::config, "bad store URL '" + url + "': " + why}; };
+  if (u.scheme == "file") {
+    if (rest.empty() || rest[0] != '/') return bad("file:// URLs need an absolute path (file:///data/tiffs)");
+    u.kind = StoreKind::local;
+    u.path = rest;
+    return u;
+  }
+  if (u.scheme == "s3" || u.scheme == "s3a") {
+    u.kind = StoreKind::s3;
+    split_bucket(rest, u);
+  } else if (u.scheme == "gs") {
+    u.kind = StoreKind::gcs;
+    split_bucket(rest, u);
+  } else if (u.scheme == "az" || u.scheme == "azure" || u.scheme == "adl") {
+    u.kind = StoreKind::azure;
+    split_bucket(rest, u);
+  } else if (u.scheme == "abfs" || u.scheme == "abfss") {
+    u.kind = StoreKind::azure;
+    std::string authority = rest.substr(0, rest.find('/'));
+    auto at = authority.find('@');
+    if (at == std::string::npos) return bad("abfs URLs look like abfss://container@account.dfs.core.windows.net/path");
+    u.bucket = authority.substr(0, at);
+    u.account = authority.substr(at + 1, authority.find('.', at) - at - 1);
+    u.prefix = rest.find('/') == std::string::npos ? "" : rest.substr(rest.find('/') + 1);
+  } else if (u.scheme == "http" || u.scheme == "https") {
+    std::string host = rest.substr(0, rest.find('/'));
+    const std::string blob = ".blob.core.windows.net";
+    if (host.size() > blob.size() && host.compare(host.size() - blob.size(), blob.size(), blob) == 0) {
+      u.kind = StoreKind::azure;
+      u.account = host.substr(0, host.size() - blob.size());
+      split_bucket(rest.find('/') == std::string::npos ? "" : rest.substr(rest.find('/') + 1), u);
+    } else {
+      u.kind = StoreKind::http;
+      u.path = url;
+    }
+  } else {
+    return bad("unknown scheme '" + u.scheme + "' (use a path, file://, s3://, gs://, az://, http:// or https://)");
+  }
+  if (u.kind != StoreKind::http && u.bucket.empty()) return bad("no bucket or container name");
+  return u;
+}
+
+}  // namespace td::store

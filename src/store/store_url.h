@@ -1,0 +1,30 @@
+// Parsing of store URLs, in the forms obstore accepts:
+//   /path, file:///path                              local
+//   s3://bucket/prefix, s3a://...                     S3 (and S3-compatible with an endpoint)
+//   gs://bucket/prefix                                Google Cloud Storage
+//   az://container/prefix, azure://container/prefix,
+//   abfs[s]://container@account.dfs.core.windows.net/prefix,
+//   https://ACCOUNT.blob.core.windows.net/container/prefix   Azure Blob
+//   http(s)://host/path/                              plain HTTP(S) (key lists)
+#pragma once
+
+#include <string>
+
+#include "util/status.h"
+
+namespace td::store {
+
+enum class StoreKind { local, s3, gcs, azure, http };
+
+struct StoreUrl {
+  StoreKind kind = StoreKind::local;
+  std::string scheme;     // as written ("s3", "https", "" for a bare path)
+  std::string bucket;     // bucket or container (empty for local/http)
+  std::string account;    // Azure account when the URL names it
+  std::string prefix;     // key prefix inside the bucket, no leading '/'
+  std::string path;       // local: the directory; http: the base URL
+};
+
+Result<StoreUrl> parse_store_url(const std::string& url);
+
+}  // namespace td::store
