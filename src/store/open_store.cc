@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "store/http/http_store.h"
 #include "store/local/local_store.h"
 #include "store/store.h"
 #include "store/store_url.h"
@@ -33,6 +34,7 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOpt
     case StoreKind::local:
       return open_local(u.path, options);
     // Backends register here, one line each.
+    case StoreKind::http: return open_http_store(u, options);
     default:
       break;
   }

@@ -1,0 +1,115 @@
+#include "store/common/http_metadata.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <charconv>
+
+namespace td::store {
+namespace {
+
+std::optional<uint64_t> parse_u64(std::string_view s) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<ContentRange> parse_content_range(const std::string& value) {
+  std::string_view v = trim(value);
+  if (v.substr(0, 6) != "bytes ") return std::nullopt;
+  v.remove_prefix(6);
+  auto slash = v.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view range = trim(v.substr(0, slash)), total = trim(v.substr(slash + 1));
+  ContentRange out;
+  if (total != "*") {
+    out.total = parse_u64(total);
+    if (!out.total) return std::nullopt;
+  }
+  if (range != "*") {
+    auto dash = range.find('-');
+    if (dash == std::string_view::npos) return std::nullopt;
+    out.first = parse_u64(range.substr(0, dash));
+    out.last = parse_u64(range.substr(dash + 1));
+    if (!out.first || !out.last || *out.last < *out.first) return std::nullopt;
+  } else if (!out.total) {
+    return std::nullopt;  // "bytes */*"
+  }
+  return out;
+}
+
+std::string strip_etag_quotes(const std::string& etag) {
+  std::string prefix, body = etag;
+  if (body.rfind("W/", 0) == 0) {
+    prefix = "W/";
+    body = body.substr(2);
+  }
+  if (body.size() >= 2 && body.front() == '"' && body.back() == '"') body = body.substr(1, body.size() - 2);
+  return prefix + body;
+}
+
+std::optional<int64_t> parse_http_date_ms(const std::string& value) {
+  if (value.empty()) return std::nullopt;
+  time_t t = curl_getdate(value.c_str(), nullptr);
+  if (t == -1) return std::nullopt;
+  return static_cast<int64_t>(t) * 1000;
+}
+
+ObjectInfo object_info_from_response(const http::Response& response, bool head_request) {
+  ObjectInfo info;
+  if (response.status == 206 || response.status == 416) {
+    if (auto cr = response.header("content-range")) {
+      if (auto parsed = parse_content_range(*cr)) info.size = parsed->total;
+    }
+  } else if (response.status == 200 || head_request) {
+    // On a 200 GET the body may have been capped, but Content-Length still
+    // names the whole object (unless compressed, which we never ask for).
+    if (auto cl = response.header("content-length")) info.size = parse_u64(trim(*cl));
+  }
+  if (auto etag = response.header("etag"); etag && !etag->empty()) info.etag = strip_etag_quotes(*etag);
+  if (auto lm = response.header("last-modified")) info.last_modified_ms = parse_http_date_ms(*lm);
+  return info;
+}
+
+Result<RangeRead> range_read_from_response(http::Response&& response, uint64_t offset, uint64_t length,
+                                           const std::string& redacted_url) {
+  ObjectInfo info = object_info_from_response(response);
+  RangeRead read;
+  read.object_size = info.size;
+  read.etag = std::move(info.etag);
+  read.last_modified_ms = info.last_modified_ms;
+  if (response.status == 416) return read;  // nothing at or after offset
+  std::string& body = response.body;
+  uint64_t skip = 0;
+  if (response.status == 206) {
+    auto cr = response.header("content-range");
+    auto parsed = cr ? parse_content_range(*cr) : std::nullopt;
+    if (!parsed || !parsed->first) {
+      return Error{ErrorKind::io, "GET " + redacted_url + ": 206 response without a valid Content-Range" +
+                                      (cr ? " ('" + *cr + "')" : "")};
+    }
+    if (*parsed->first != offset) {
+      return Error{ErrorKind::io, "GET " + redacted_url + ": asked for bytes from " + std::to_string(offset) +
+                                      ", got Content-Range '" + *cr + "'"};
+    }
+  } else if (response.status == 200) {
+    skip = std::min<uint64_t>(offset, body.size());  // Range ignored: the body starts at byte 0
+  } else {
+    return Error{ErrorKind::internal, "range_read_from_response: unexpected HTTP " + std::to_string(response.status)};
+  }
+  uint64_t n = std::min<uint64_t>(length, body.size() - skip);
+  read.bytes.assign(body.begin() + static_cast<std::ptrdiff_t>(skip),
+                    body.begin() + static_cast<std::ptrdiff_t>(skip + n));
+  return read;
+}
+
+}  // namespace td::store

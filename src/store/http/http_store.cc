@@ -1,0 +1,118 @@
+#include "store/http/http_store.h"
+
+#include <algorithm>
+
+#include "store/common/http_metadata.h"
+#include "store/common/transport_options.h"
+#include "util/log.h"
+
+namespace td::store {
+namespace {
+
+bool is_http_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
+
+// Percent-encodes a raw key for a URL path: keys are names, not URL text, so
+// '%', '?', '#' and spaces are data. '/' separates path segments.
+std::string encode_path(const std::string& key) {
+  static const std::string keep = "-._~/!$&'()*+,;=:@";
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : key) {
+    if (std::isalnum(c) || keep.find(static_cast<char>(c)) != std::string::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+HttpStore::HttpStore(std::string base_url, http::EngineOptions options)
+    : base_(std::move(base_url)), engine_(std::move(options)) {
+  base_ = base_.substr(0, base_.find_first_of("?#"));
+  if (base_.empty() || base_.back() != '/') base_ += '/';
+  size_t host_start = base_.find("://");
+  host_start = host_start == std::string::npos ? 0 : host_start + 3;
+  origin_ = base_.substr(0, base_.find('/', host_start));
+}
+
+std::string HttpStore::url_for(const std::string& key) const {
+  if (is_http_url(key)) return key;
+  if (!key.empty() && key[0] == '/') return origin_ + encode_path(key);
+  return base_ + encode_path(key);
+}
+
+std::string HttpStore::describe(const std::string& key) const { return http::redact_url(url_for(key)); }
+
+Status HttpStore::list(const std::string&, size_t, const std::function<bool(std::vector<ObjectInfo>&&)>&) {
+  return Error{ErrorKind::config,
+               "an http(s) store cannot be listed; give the objects with --keys FILE (one URL or path per line)"};
+}
+
+Error http_status_error(const std::string& method, const std::string& url, long status) {
+  ErrorKind kind = ErrorKind::io;
+  if (status == 404 || status == 410) kind = ErrorKind::not_found;
+  if (status == 401 || status == 403) kind = ErrorKind::permission_denied;
+  return Error{kind, method + " " + http::redact_url(url) + ": HTTP " + std::to_string(status)};
+}
+
+void HttpStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
+  if (length == 0) {
+    done(RangeRead{});
+    return;
+  }
+  http::Request request;
+  request.url = url_for(object.key);
+  request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
+  // A server that ignores Range sends the whole object from byte 0: stop
+  // once the asked-for bytes have arrived.
+  request.max_body_bytes = offset + length;
+  request.follow_redirects = true;
+  std::string url = request.url;
+  engine_.submit(std::move(request), [done = std::move(done), url, offset, length](Result<http::Response> r) {
+    if (!r.ok()) return done(r.error());
+    long status = r->status;
+    if (status != 200 && status != 206 && status != 416) return done(http_status_error("GET", url, status));
+    done(range_read_from_response(std::move(*r), offset, length, http::redact_url(url)));
+  });
+}
+
+Result<ObjectInfo> HttpStore::stat(const std::string& key) {
+  http::Request request;
+  request.method = "HEAD";
+  request.url = url_for(key);
+  request.follow_redirects = true;
+  auto r = engine_.perform(request);
+  if (!r.ok()) return r.error();
+  if (r->status != 200) return http_status_error("HEAD", request.url, r->status);
+  ObjectInfo info = object_info_from_response(*r, /*head_request=*/true);
+  info.key = key;
+  return info;
+}
+
+Result<std::unique_ptr<Store>> open_http_store(const StoreUrl& u, const StoreOptions& options) {
+  const std::string& base = u.path;
+  size_t host = base.find("://");
+  if (!is_http_url(base) || host == std::string::npos || host + 3 >= base.size() || base[host + 3] == '/') {
+    return Error{ErrorKind::config, "bad http(s) store URL '" + http::redact_url(base) +
+                                        "' (expected http(s)://host[:port]/path/)"};
+  }
+  http::EngineOptions engine = options.http;
+  engine.max_in_flight = std::max<size_t>(1, options.concurrency);
+  if (Status s = apply_transport_options(options.config, engine); !s.ok()) return s.error();
+  for (const auto& [key, value] : options.config) {
+    if (key == "allow_http") {  // plain http is always allowed for an http:// store URL
+      if (auto b = parse_bool_option(key, value); !b.ok()) return b.error();
+      continue;
+    }
+    if (!is_transport_option(key)) log::warn("store option '" + key + "' does not apply to an http(s) store; ignored");
+  }
+  std::unique_ptr<Store> store = std::make_unique<HttpStore>(base, std::move(engine));
+  return store;
+}
+
+}  // namespace td::store
