@@ -10,7 +10,8 @@
 namespace td::cli {
 
 struct InfoArgs {
-  std::string path;
+  std::string path;                    // a local path or an object URL
+  std::optional<std::string> config;   // YAML config for store options (credentials, endpoint)
   bool raw = false;
   uint64_t max_header_bytes = 16ull << 20;
 };
@@ -19,6 +20,7 @@ int run_info(const InfoArgs& args);
 struct HeadersArgs {
   std::vector<std::string> positionals;  // [CONFIG] OUT_DIR
   std::optional<std::string> store;
+  std::optional<std::string> keys_file;
   std::vector<std::string> prefixes;
   std::optional<size_t> concurrency;
   std::vector<std::string> suffixes;

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "cli/exit_codes.h"
 #include "pipeline/headers_run.h"
+#include "store/store_url.h"
 #include "util/log.h"
 
 namespace td::cli {
@@ -53,6 +55,26 @@ std::string lower(std::string s) {
   return s;
 }
 
+// The store named by the first key line of a key list (a full URL or an absolute path).
+Result<std::string> store_from_key_list(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{ErrorKind::config, "cannot read key list " + path};
+  std::string line;
+  while (std::getline(in, line)) {
+    auto begin = line.find_first_not_of(" \t\r");
+    if (begin == std::string::npos || line[begin] == '#') continue;
+    line = line.substr(begin, line.find_last_not_of(" \t\r") - begin + 1);
+    auto location = store::split_object_url(line);
+    if (!location.ok() || (line.find("://") == std::string::npos && line[0] != '/')) {
+      return Error{ErrorKind::config, "key list " + path + " starts with '" + line +
+                                          "', which is not a URL or absolute path: give the store with --store or a CONFIG"};
+    }
+    // Local keys are resolved against the filesystem root so any absolute path fits.
+    return location->store_url.rfind("/", 0) == 0 && line[0] == '/' ? std::string("/") : location->store_url;
+  }
+  return Error{ErrorKind::config, "key list " + path + " holds no keys; give the store with --store or a CONFIG"};
+}
+
 }  // namespace
 
 int run_headers_command(const HeadersArgs& args) {
@@ -67,12 +89,20 @@ int run_headers_command(const HeadersArgs& args) {
     config = *loaded;
     out_dir = args.positionals[1];
   } else if (args.positionals.size() == 1) {
-    if (!args.store) return usage_error("give a CONFIG file, or --store URL, before OUT_DIR (see --help)");
+    if (!args.store && !args.keys_file) {
+      return usage_error("give a CONFIG file, --store URL or --keys FILE before OUT_DIR (see --help)");
+    }
     out_dir = args.positionals[0];
   } else {
     return usage_error("expected [CONFIG] OUT_DIR (see --help)");
   }
   if (args.store) config.store_name = *args.store;
+  if (config.store_name.empty()) {
+    // --keys without a store: the store is the one holding the first key's URL.
+    auto derived = store_from_key_list(*args.keys_file);
+    if (!derived.ok()) return usage_error(derived.error().message);
+    config.store_name = *derived;
+  }
   if (!args.prefixes.empty()) config.prefixes = args.prefixes;
   if (args.concurrency) config.n_consumers = *args.concurrency;
   if (config.n_consumers == 0) return usage_error("--concurrency must be at least 1");
@@ -83,15 +113,16 @@ int run_headers_command(const HeadersArgs& args) {
 
   store::StoreOptions store_options;
   store_options.concurrency = config.n_consumers;
+  store_options.config = config.store_options;
+  store_options.http.max_in_flight = config.n_consumers;
   auto store = store::open_store(config.store_name, store_options);
   if (!store.ok()) return usage_error(store.error().message);
-  for (const auto& [key, value] : config.store_options) {
-    log::warn("store option '" + key + "' does not apply to a local directory store; ignored");
-  }
   if (Status s = prepare_out_dir(out_dir, args.overwrite); !s.ok()) return usage_error(s.error().message);
 
   pipeline::HeadersOptions options;
   options.prefixes = config.prefixes;
+  if (args.keys_file) options.keys_file = *args.keys_file;
+  options.store_url = config.store_name;
   for (const auto& s : args.suffixes.empty() ? std::vector<std::string>{".tif", ".tiff"} : args.suffixes) {
     options.suffixes.push_back(lower(s));
   }

@@ -1,12 +1,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "pipeline/fetch_header.h"
 #include "row/row_json.h"
-#include "store/local/local_store.h"
+#include "cli/config.h"
+#include "store/store_url.h"
 
 namespace td::cli {
 
@@ -22,19 +24,43 @@ void print_error(const Error& e) {
 }  // namespace
 
 int run_info(const InfoArgs& args) {
-  namespace fs = std::filesystem;
-  fs::path p = fs::absolute(args.path);
-  store::LocalStore local(p.parent_path().string(), 1);
-  std::string key = p.filename().string();
-
-  auto object = local.stat(key);
-  if (!object.ok()) {
-    print_error(object.error());
-    return exit_object_errors;
+  std::map<std::string, std::string> store_config;
+  if (args.config) {
+    auto config = load_config(*args.config);
+    if (!config.ok()) {
+      print_error(config.error());
+      return exit_usage;
+    }
+    store_config = config->store_options;
+  }
+  auto location = store::split_object_url(args.path);
+  if (!location.ok()) {
+    print_error(location.error());
+    return exit_usage;
+  }
+  store::StoreOptions store_options;
+  store_options.concurrency = 1;
+  store_options.config = store_config;
+  auto opened = store::open_store(location->store_url, store_options);
+  if (!opened.ok()) {
+    print_error(opened.error());
+    return exit_usage;
+  }
+  store::Store& store = **opened;
+  store::ObjectInfo object;
+  object.key = location->key;
+  if (args.path.find("://") == std::string::npos || args.path.rfind("file://", 0) == 0) {
+    // Local: stat first, so a directory or missing file is a clear error.
+    auto info = store.stat(location->key);
+    if (!info.ok()) {
+      print_error(info.error());
+      return exit_object_errors;
+    }
+    object = *info;
   }
   pipeline::FetchOptions fetch;
   fetch.limits.max_bytes = args.max_header_bytes;
-  row::ObjectOutcome outcome = pipeline::fetch_header(local, *object, fetch);
+  row::ObjectOutcome outcome = pipeline::fetch_header(store, object, fetch);
   if (outcome.error) {
     print_error(*outcome.error);
     return exit_object_errors;

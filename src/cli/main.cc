@@ -47,7 +47,9 @@ int main(int argc, char** argv) {
       "Default output: the fields of the Parquet row for this file (first-IFD columns,\n"
       "geokeys, other_tags, a summary of every IFD). --raw: every tag of every IFD.\n"
       "A file that cannot be read prints one line `error: KIND: message` and exits 3.\n");
-  info_cmd->add_option("PATH", info.path, "TIFF file")->required();
+  info_cmd->add_option("PATH", info.path, "A local TIFF file or an object URL (s3://, gs://, az://, https://)")
+      ->required();
+  info_cmd->add_option("--config", info.config, "YAML config whose store.obstore_config gives credentials/endpoint");
   info_cmd->add_flag("--raw", info.raw, "Dump every tag of every IFD (code, name, type, count, values)");
   info_cmd->add_option("--max-header-bytes", info.max_header_bytes, "Cap on bytes read for one header")
       ->capture_default_str();
@@ -59,6 +61,9 @@ int main(int argc, char** argv) {
       ->required()
       ->expected(1, 2);
   headers_cmd->add_option("--store", headers.store, "Store URL or directory (overrides store.name)");
+  headers_cmd->add_option("--keys", headers.keys_file,
+                          "Read these objects instead of listing: a file with one key or URL per line "
+                          "('-' for stdin; no --suffix filter). Without --store, the store is taken from the first URL");
   headers_cmd->add_option("--prefix", headers.prefixes, "Key prefix to scan, repeatable (overrides store.prefixes)")
       ->allow_extra_args(false);
   headers_cmd->add_option("--concurrency", headers.concurrency, "Concurrent reads (overrides n_consumers)");

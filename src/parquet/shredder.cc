@@ -5,6 +5,10 @@
 #include <string>
 #include <variant>
 
+#include <nlohmann/json.hpp>
+
+#include "parquet/utf8.h"
+
 namespace td::parquet {
 
 namespace {
@@ -70,6 +74,11 @@ Status validate_primitive(const LeafColumn& leaf, const Value& v, const std::str
       if (!s) return mismatch(path, std::string("expected string/bytes, got ") + value_kind(v));
       if (s->size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
         return mismatch(path, "byte array longer than 2 GiB");
+      if ((leaf.logical == Logical::string || leaf.logical == Logical::json) && !is_valid_utf8(*s))
+        return mismatch(path, "text is not valid UTF-8");
+      // DuckDB refuses a file whose JSON column holds one malformed document.
+      if (leaf.logical == Logical::json && !nlohmann::json::accept(*s))
+        return mismatch(path, "not a valid JSON document");
       break;
     }
   }

@@ -25,7 +25,8 @@ class Shredder {
   explicit Shredder(const SchemaLayout& layout) : layout_(layout) {}
 
   // invalid_value error naming the first offending field, if `row` does not
-  // match the schema (shape, nulls in required fields, type, integer range).
+  // match the schema (shape, nulls in required fields, type, integer range,
+  // UTF-8 of STRING/JSON text, JSON syntax of JSON text).
   Status validate(const Value& row) const;
 
   // Appends the row to columns (one per leaf, in layout order). Call only

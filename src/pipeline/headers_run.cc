@@ -7,12 +7,15 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
 #include "pipeline/bounded_queue.h"
 #include "row/row_builder.h"
 #include "row/row_schema.h"
+#include "store/store_url.h"
 #include "util/log.h"
 
 namespace td::pipeline {
@@ -56,6 +59,14 @@ class Slots {
   std::mutex mu_;
   std::condition_variable cv_;
   size_t free_;
+};
+
+// One object to read; `error` is set when it is known unreadable up front (a
+// key-list line outside the store): it still becomes a row.
+struct WorkItem {
+  store::ObjectInfo object;
+  std::optional<Error> error;
+  std::optional<std::string> path;  // key-list line as the user wrote it
 };
 
 // Shared counters and the first fatal error, visible to every stage.
@@ -142,6 +153,52 @@ void print_progress(const RunState& st, Clock::time_point start, bool final_line
   std::fflush(stderr);
 }
 
+Status list_store(store::Store& store, const HeadersOptions& options, RunState& st, BoundedQueue<WorkItem>& keys) {
+  std::vector<std::string> prefixes = options.prefixes;
+  if (prefixes.empty()) prefixes.push_back("");
+  for (const auto& prefix : prefixes) {
+    Status s = store.list(prefix, options.list_chunk_size, [&](std::vector<store::ObjectInfo>&& page) {
+      for (auto& object : page) {
+        if (!matches_suffix(object.key, options.suffixes)) {
+          st.skipped++;
+          continue;
+        }
+        st.listed++;
+        if (!keys.push(WorkItem{std::move(object), std::nullopt})) return false;
+      }
+      return !st.failed.load();
+    });
+    if (!s.ok()) return Error{s.error().kind, "listing prefix '" + prefix + "' failed: " + s.error().message};
+  }
+  return Status();
+}
+
+Status read_key_list(const HeadersOptions& options, RunState& st, BoundedQueue<WorkItem>& keys) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (options.keys_file != "-") {
+    file.open(options.keys_file);
+    if (!file) return Error{ErrorKind::config, "cannot read key list " + options.keys_file};
+    in = &file;
+  }
+  std::string line;
+  while (std::getline(*in, line)) {
+    auto begin = line.find_first_not_of(" \t\r");
+    auto end = line.find_last_not_of(" \t\r");
+    if (begin == std::string::npos || line[begin] == '#') continue;
+    line = line.substr(begin, end - begin + 1);
+    WorkItem item;
+    auto key = store::key_in_store(options.store_url, line);
+    item.object.key = key.ok() ? *key : line;
+    if (!key.ok()) item.error = key.error();
+    item.path = line;
+    st.listed++;
+    if (!keys.push(std::move(item))) break;
+  }
+  if (in->bad()) return Error{ErrorKind::io, "error reading key list " + options.keys_file};
+  return Status();
+}
+
 }  // namespace
 
 std::string part_file_name(uint64_t index) {
@@ -153,7 +210,7 @@ std::string part_file_name(uint64_t index) {
 Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options) {
   const auto start = Clock::now();
   RunState st;
-  BoundedQueue<store::ObjectInfo> keys(options.max_buffer_size);
+  BoundedQueue<WorkItem> keys(options.max_buffer_size);
   const size_t in_flight = std::max<size_t>(1, options.n_consumers);
   Slots slots(in_flight);
   // Capacity >= objects in flight: a finished fetch never blocks the store's thread.
@@ -161,37 +218,21 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   log::debug("up to " + std::to_string(in_flight) + " objects in flight");
 
   std::thread lister([&] {
-    std::vector<std::string> prefixes = options.prefixes;
-    if (prefixes.empty()) prefixes.push_back("");
-    for (const auto& prefix : prefixes) {
-      Status s = store.list(prefix, options.list_chunk_size, [&](std::vector<store::ObjectInfo>&& page) {
-        for (auto& object : page) {
-          if (!matches_suffix(object.key, options.suffixes)) {
-            st.skipped++;
-            continue;
-          }
-          st.listed++;
-          if (!keys.push(std::move(object))) return false;
-        }
-        return !st.failed.load();
-      });
-      if (!s.ok()) {
-        st.fail(Error{s.error().kind, "listing prefix '" + prefix + "' failed: " + s.error().message});
-        break;
-      }
-    }
+    Status s = options.keys_file.empty() ? list_store(store, options, st, keys) : read_key_list(options, st, keys);
+    if (!s.ok()) st.fail(s.error());
     keys.close();
   });
 
   // Dispatcher: starts one fetch per key, at most `in_flight` at once.
   std::thread dispatcher([&] {
-    while (auto object = keys.pop()) {
+    while (auto item = keys.pop()) {
       slots.acquire();
       if (st.failed.load()) {
         slots.release();
         continue;  // drain the lister
       }
-      fetch_header_async(store, *object, options.fetch, [&](row::ObjectOutcome outcome) {
+      auto on_done = [&, path = item->path](row::ObjectOutcome outcome) {
+        outcome.path = path;
         st.requests += outcome.cost.requests;
         st.bytes_read += outcome.cost.bytes_read;
         if (outcome.error) {
@@ -199,7 +240,15 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
           log::debug(store.describe(outcome.object.key) + ": " + outcome.error->describe());
         }
         if (!rows.push(row::build_row(outcome))) slots.release();  // writer gone after a failure
-      });
+      };
+      if (item->error) {
+        row::ObjectOutcome outcome;
+        outcome.object = item->object;
+        outcome.error = item->error;
+        on_done(std::move(outcome));
+      } else {
+        fetch_header_async(store, item->object, options.fetch, on_done);
+      }
     }
     slots.wait_all_free(in_flight);
     rows.close();

@@ -16,6 +16,10 @@ namespace td::pipeline {
 
 struct HeadersOptions {
   std::vector<std::string> prefixes;      // empty: the whole store
+  // Instead of listing: a file with one key or object URL per line ("-": stdin).
+  // Blank lines and lines starting with '#' are skipped; no suffix filter applies.
+  std::string keys_file;
+  std::string store_url;                  // to resolve full URLs in keys_file
   std::vector<std::string> suffixes;      // lowercase; a key matches case-insensitively
   size_t n_consumers = 1000;              // concurrent fetches (threads capped, see .cc)
   size_t list_chunk_size = 10000;         // keys per listing page

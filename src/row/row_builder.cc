@@ -191,7 +191,7 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   Value::Fields row(schema.fields.size());
   auto set = [&](const char* name, Value v) { row[column_index(name)] = std::move(v); };
 
-  set("path", Value(outcome.object.key));
+  set("path", Value(outcome.path.value_or(outcome.object.key)));
   if (outcome.object.size) set("size", Value(static_cast<int64_t>(*outcome.object.size)));
   if (outcome.object.last_modified_ms) set("last_modified", Value(*outcome.object.last_modified_ms));
   if (outcome.object.etag) set("etag", Value(*outcome.object.etag));

@@ -20,6 +20,7 @@ struct ReadCost {
 // Exactly one of header / error is set.
 struct ObjectOutcome {
   store::ObjectInfo object;
+  std::optional<std::string> path;  // the `path` column when not the key (key-list lines as given)
   std::optional<tiff::Header> header;
   std::optional<Error> error;
   ReadCost cost;

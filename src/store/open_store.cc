@@ -3,7 +3,9 @@
 #include <thread>
 
 #include "store/http/http_store.h"
+#include "store/azure/azure_store.h"
 #include "store/local/local_store.h"
+#include "store/s3/s3_store.h"
 #include "store/store.h"
 #include "store/store_url.h"
 
@@ -34,7 +36,9 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOpt
     case StoreKind::local:
       return open_local(u.path, options);
     // Backends register here, one line each.
+    case StoreKind::azure: return open_azure_store(u, options);
     case StoreKind::http: return open_http_store(u, options);
+    case StoreKind::s3: return open_s3_store(u, options);
     default:
       break;
   }

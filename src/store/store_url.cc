@@ -65,4 +65,35 @@ Result<StoreUrl> parse_store_url(const std::string& url) {
   return u;
 }
 
+Result<ObjectLocation> split_object_url(const std::string& url) {
+  auto parsed = parse_store_url(url);
+  if (!parsed.ok()) return parsed.error();
+  const StoreUrl& u = *parsed;
+  auto no_key = [&] { return Error{ErrorKind::config, "'" + url + "' names a store, not an object"}; };
+  if (u.kind == StoreKind::local) {
+    auto slash = u.path.rfind('/');
+    if (slash == std::string::npos) return ObjectLocation{".", u.path};
+    if (slash + 1 == u.path.size()) return no_key();
+    return ObjectLocation{slash == 0 ? "/" : u.path.substr(0, slash), u.path.substr(slash + 1)};
+  }
+  if (u.kind == StoreKind::http) {
+    auto host_end = url.find('/', url.find("://") + 3);
+    if (host_end == std::string::npos || host_end + 1 == url.size()) return no_key();
+    return ObjectLocation{url.substr(0, host_end + 1), url.substr(host_end + 1)};
+  }
+  if (u.prefix.empty()) return no_key();
+  // Everything before the key: the URL minus its trailing key text.
+  return ObjectLocation{url.substr(0, url.size() - u.prefix.size() - 1), u.prefix};
+}
+
+Result<std::string> key_in_store(const std::string& store_url, const std::string& line) {
+  if (line.find("://") == std::string::npos && (line.empty() || line[0] != '/')) return line;  // a plain key
+  std::string base = store_url;
+  if (base.rfind("file://", 0) == 0) base = base.substr(7);
+  if (!base.empty() && base.back() != '/') base += '/';
+  std::string target = line.rfind("file://", 0) == 0 ? line.substr(7) : line;
+  if (target.compare(0, base.size(), base) == 0) return target.substr(base.size());
+  return Error{ErrorKind::invalid_value, "'" + line + "' is not inside the store " + store_url};
+}
+
 }  // namespace td::store

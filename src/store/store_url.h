@@ -27,4 +27,17 @@ struct StoreUrl {
 
 Result<StoreUrl> parse_store_url(const std::string& url);
 
+// Splits the URL or path of one object into the store that holds it and its
+// key: "s3://bucket/a/b.tif" -> {"s3://bucket", "a/b.tif"};
+// "https://host/x/y.tif" -> {"https://host/", "x/y.tif"}; "/data/y.tif" -> {"/data", "y.tif"}.
+struct ObjectLocation {
+  std::string store_url;
+  std::string key;
+};
+Result<ObjectLocation> split_object_url(const std::string& url);
+
+// The key of `line` (a key, or a full URL/path of an object) inside the store
+// at `store_url`, or an error when the URL belongs to another store.
+Result<std::string> key_in_store(const std::string& store_url, const std::string& line);
+
 }  // namespace td::store

@@ -35,6 +35,8 @@ struct Limits {
                                       // loaded (except ASCII, UNDEFINED and GeoTIFF tags)
 };
 
+struct Need;  // parse_pass.h
+
 struct ByteRange {
   uint64_t offset = 0;
   uint64_t length = 0;
@@ -65,11 +67,20 @@ class HeaderReader {
  private:
   bool has(uint64_t offset, uint64_t length) const;
   const uint8_t* at(uint64_t offset) const;  // requires has(offset, 1)
+  // End of the fed run of bytes that contains `offset` (`offset` itself if none does).
+  uint64_t fed_until(uint64_t offset) const;
+  // The parts of [offset, offset + length) not fed yet, in order.
+  std::vector<ByteRange> missing(uint64_t offset, uint64_t length) const;
+  // The unfed parts of `needs` (with read-ahead unless `minimal`), sorted and coalesced.
+  std::vector<ByteRange> plan_reads(const std::vector<Need>& needs, bool minimal) const;
 
   Limits limits_;
   std::optional<uint64_t> object_size_;
   std::map<uint64_t, std::vector<uint8_t>> chunks_;  // disjoint, merged on feed
   uint64_t bytes_fed_ = 0;
+  std::vector<ByteRange> last_needed_;   // what the last advance() asked for
+  std::optional<uint64_t> known_end_;    // object end learned from a short feed
+  bool known_end_exact_ = true;          // false: it ends at or before known_end_
   friend class ParsePass;
 };
 

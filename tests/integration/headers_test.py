@@ -358,13 +358,53 @@ def test_many(binary):
         print(f"OK: {n} objects -> {n} distinct rows")
 
 
+def test_keys(binary):
+    """--keys replaces listing: every line is a row, as written, even outside the store."""
+    with tempfile.TemporaryDirectory() as tmp:
+        samples = tiff_files(SAMPLES)
+        keys = os.path.join(tmp, "keys.txt")
+        with open(keys, "w") as f:
+            f.write("# absolute paths; the store is derived from them\n\n")
+            for p in samples:
+                f.write(f"  {p}  \n")
+            f.write("/nonexistent/missing.tif\n")
+        out = os.path.join(tmp, "out")
+        os.makedirs(out)
+        headers(binary, ["--keys", keys, out, "--quiet"], expect=3)
+        rows = duckdb(f"SELECT path, size, image_width, error_kind FROM read_parquet('{out}/*.parquet') ORDER BY path")
+        check([r["path"] for r in rows] == sorted(samples + ["/nonexistent/missing.tif"]), f"paths: {rows}")
+        for r in rows:
+            if r["path"].startswith("/nonexistent"):
+                check(r["error_kind"] == "not_found", f"missing: {r}")
+            else:
+                check(r["error_kind"] is None and int(r["size"]) == os.path.getsize(r["path"]), f"row: {r}")
+        # With a store, keys are relative to it; a URL of another store is an error row.
+        with open(keys, "w") as f:
+            f.write(os.path.basename(samples[0]) + "\n")
+            f.write(f"file://{SAMPLES}/{os.path.basename(samples[1])}\n")
+            f.write("s3://elsewhere/x.tif\n")
+        out2 = os.path.join(tmp, "out2")
+        os.makedirs(out2)
+        headers(binary, ["--store", SAMPLES, "--keys", keys, out2, "--quiet"], expect=3)
+        rows = duckdb(f"SELECT path, error_kind, error FROM read_parquet('{out2}/*.parquet') ORDER BY path")
+        kinds = {r["path"]: r["error_kind"] for r in rows}
+        check(len(rows) == 3 and kinds["s3://elsewhere/x.tif"] == "invalid_value", f"rows: {rows}")
+        check(sum(1 for k in kinds.values() if k is None) == 2, f"rows: {rows}")
+        # A relative first line without a store is a usage error.
+        with open(keys, "w") as f:
+            f.write("relative/key.tif\n")
+        r = headers(binary, ["--keys", keys, out2, "--overwrite"], expect=2)
+        check("--store" in r.stderr, r.stderr)
+        print("OK: key lists")
+
+
 def main():
     binary, name = sys.argv[1], sys.argv[2]
     if not os.path.isdir(os.path.join(JS, "node_modules")):
         print("SKIP: tests/js/node_modules missing (run scripts/install-deps)")
         sys.exit(SKIP)
     {"readback": test_readback, "errors": test_errors, "split": test_split,
-     "permissions": test_permissions, "many": test_many}[name](binary)
+     "permissions": test_permissions, "many": test_many, "keys": test_keys}[name](binary)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,151 @@
+#include "store/s3/s3_client.h"
+
+#include "store/common/http_metadata.h"
+
+#include <algorithm>
+#include <ctime>
+
+namespace td::store::s3 {
+
+namespace {
+
+const char* reason(long status) {
+  switch (status) {
+    case 301: return "Moved Permanently";
+    case 307: return "Temporary Redirect";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 416: return "Range Not Satisfiable";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+S3Client::S3Client(S3Config config, const http::EngineOptions& engine_options)
+    : config_(std::move(config)), engine_(std::make_unique<http::Engine>(engine_options)) {}
+
+std::string S3Client::object_url(const std::string& key) const {
+  return config_.origin + config_.base_path + encode_object_path(key);
+}
+
+S3Client::Call S3Client::build(const std::string& method, const std::string& path,
+                               const std::vector<std::pair<std::string, std::string>>& query,
+                               std::vector<std::pair<std::string, std::string>> headers) const {
+  Call call;
+  std::string qs = canonical_query(query);  // the wire query equals the signed one
+  call.request.method = method;
+  call.request.url = config_.origin + path + (qs.empty() ? "" : "?" + qs);
+  headers.emplace_back("host", config_.host);
+  if (config_.request_payer) headers.emplace_back("x-amz-request-payer", "requester");
+  call.request.headers = headers;
+  if (config_.credentials.empty()) return call;  // unsigned: skip_signature, or nothing configured
+  SigningRequest signing{method, path, query, std::move(headers), kEmptyPayloadHash};
+  Credentials credentials = config_.credentials;
+  std::string region = config_.region;
+  call.prepare = [signing = std::move(signing), credentials = std::move(credentials),
+                  region = std::move(region)](http::Request& request) -> Status {
+    SigningRequest r = signing;
+    size_t before = r.headers.size();
+    std::string authorization = sign(r, credentials, region, "s3", std::time(nullptr));
+    for (size_t i = before; i < r.headers.size(); ++i) request.headers.push_back(r.headers[i]);
+    request.headers.emplace_back("authorization", std::move(authorization));
+    return Status();
+  };
+  return call;
+}
+
+Error S3Client::error_from(const http::Response& response, const std::string& what, const std::string& url) {
+  ErrorBody body = parse_error_body(response.body).value_or(ErrorBody{});
+  std::string code = body.code;
+  std::string region = response.header("x-amz-bucket-region").value_or(body.region);
+  std::string message = what + " " + http::redact_url(url) + ": HTTP " + std::to_string(response.status);
+  if (const char* r = reason(response.status); *r) message += std::string(" ") + r;
+  if (!code.empty()) message += ": " + code;
+  if (!body.message.empty()) message += ": " + body.message;
+
+  ErrorKind kind = ErrorKind::io;
+  if (response.status == 404) kind = ErrorKind::not_found;
+  if (response.status == 403) kind = ErrorKind::permission_denied;
+
+  bool region_problem = response.status == 301 || code == "PermanentRedirect" ||
+                        code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException";
+  if (region_problem && !region.empty() && region != config_.region) {
+    message += " - bucket '" + config_.bucket + "' is in region " + region + ", not " + config_.region +
+               "; set region: " + region + " in store.obstore_config (or AWS_REGION=" + region + ")";
+  } else if (response.status == 301) {
+    message += " - the bucket is served by another endpoint" +
+               (body.endpoint.empty() ? std::string() : " (" + body.endpoint + ")") + "; check region and endpoint";
+  } else if (code == "SignatureDoesNotMatch") {
+    message += " - check the secret access key (from " + config_.credentials_source + ")";
+  } else if (code == "InvalidAccessKeyId") {
+    message += " - check the access key id (from " + config_.credentials_source + ")";
+  } else if (code == "RequestTimeTooSkewed") {
+    message += " - the local clock is off; fix it (SigV4 requests are valid for 15 minutes)";
+  } else if (response.status == 403 && config_.credentials.empty() && !config_.skip_signature &&
+             !unsigned_hint_given_.exchange(true)) {
+    message += " - no AWS credentials were found (store.obstore_config, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+               "or profile '" + config_.profile + "' in ~/.aws), so requests were sent unsigned; configure "
+               "credentials, or set skip_signature: true if the bucket is public";
+  }
+  return Error{kind, message};
+}
+
+Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys, const std::string& token) {
+  std::vector<std::pair<std::string, std::string>> query = {
+      {"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(std::clamp<size_t>(max_keys, 1, 1u << 30))}};
+  if (!prefix.empty()) query.emplace_back("prefix", prefix);
+  if (!token.empty()) query.emplace_back("continuation-token", token);
+  std::string path = config_.base_path.empty() ? "/" : config_.base_path;
+  Call call = build("GET", path, query, {});
+  auto response = engine_->perform(call.request, call.prepare);
+  std::string where = config_.origin + path;
+  if (!response.ok()) return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "': " + response.error().message};
+  if (response->status != 200) return error_from(*response, "listing bucket '" + config_.bucket + "' at", where);
+  auto page = parse_list_objects_v2(response->body);
+  if (!page.ok()) {
+    std::string start = response->body.substr(0, 200);
+    return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "' at " + http::redact_url(where) + ": " +
+                                    page.error().message + " (body starts: " + start + ")"};
+  }
+  return page;
+}
+
+void S3Client::get_range(const std::string& key, uint64_t offset, uint64_t length,
+                         std::function<void(Result<RangeRead>)> done) {
+  std::string range = "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
+  Call call = build("GET", config_.base_path + encode_object_path(key), {}, {{"range", range}});
+  // A server that ignores Range sends the object from byte 0: stop reading
+  // once the asked bytes are in. The floor keeps error documents whole.
+  call.request.max_body_bytes = std::max<uint64_t>(offset + length, 16384);
+  std::string url = call.request.url;
+  engine_->submit(
+      std::move(call.request),
+      [this, offset, length, url, done = std::move(done)](Result<http::Response> response) {
+        if (!response.ok()) return done(response.error());
+        long s = response->status;
+        if (s == 200 || s == 206 || s == 416) {
+          return done(range_read_from_response(std::move(*response), offset, length, http::redact_url(url)));
+        }
+        done(error_from(*response, "GET", url));
+      },
+      std::move(call.prepare));
+}
+
+Result<ObjectInfo> S3Client::head(const std::string& key) {
+  Call call = build("HEAD", config_.base_path + encode_object_path(key), {}, {});
+  auto response = engine_->perform(call.request, call.prepare);
+  if (!response.ok()) return response.error();
+  if (response->status != 200) return error_from(*response, "HEAD", call.request.url);
+  ObjectInfo info = object_info_from_response(*response, /*head_request=*/true);
+  info.key = key;
+  return info;
+}
+
+}  // namespace td::store::s3

@@ -1,0 +1,52 @@
+// The S3 response bodies we read: ListObjectsV2 results and <Error>
+// documents (plus the ISO 8601 dates of listings). Response headers are read
+// by store/common/http_metadata.h. A small focused
+// scanner (S3's XML is flat and regular), not a general XML parser.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+#include "util/status.h"
+
+namespace td::store::s3 {
+
+struct ListPage {
+  std::vector<ObjectInfo> objects;  // full keys (decoded), etags without quotes
+  bool truncated = false;
+  std::string next_token;           // NextContinuationToken when truncated
+};
+
+// Parses a ListBucketResult. Keys are URL-decoded when the response says
+// <EncodingType>url</EncodingType> (servers that ignore encoding-type=url
+// send raw keys and no EncodingType). An invalid_value error for bodies that
+// are not a ListBucketResult.
+Result<ListPage> parse_list_objects_v2(std::string_view xml);
+
+struct ErrorBody {
+  std::string code;     // "NoSuchBucket", "AccessDenied", ...
+  std::string message;
+  std::string region;   // <Region> of AuthorizationHeaderMalformed / PermanentRedirect
+  std::string endpoint; // <Endpoint> of PermanentRedirect
+};
+std::optional<ErrorBody> parse_error_body(std::string_view xml);
+
+// The text of the first <name>...</name> at or after `from`, entity-decoded;
+// nullopt when absent. `from` moves past the element.
+std::optional<std::string> xml_element(std::string_view xml, std::string_view name, size_t& from);
+
+// &amp; &lt; &gt; &quot; &apos; &#NN; &#xHH; decoded.
+std::string xml_unescape(std::string_view s);
+
+// %XX decoded; '+' becomes ' ' (S3's encoding-type=url is form-style, as
+// botocore's unquote_plus assumes; servers that write %20 decode the same).
+std::string url_decode(std::string_view s);
+
+// "2009-10-12T17:50:30.000Z" (also without fraction, or with +hh:mm) to epoch ms.
+std::optional<int64_t> parse_iso8601_ms(std::string_view s);
+
+}  // namespace td::store::s3

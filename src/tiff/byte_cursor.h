@@ -1,0 +1,40 @@
+// Endian-aware reads of fixed-size integers and floats from raw bytes. Internal to
+// src/tiff. Callers check bounds first; these only assemble bytes (no unaligned or
+// type-punned loads, so they are UB-free on any input).
+#pragma once
+
+#include <bit>
+#include <cstdint>
+
+#include "tiff/header.h"
+
+namespace td::tiff {
+
+class ByteCursor {
+ public:
+  explicit ByteCursor(ByteOrder order) : little_(order == ByteOrder::little) {}
+
+  uint64_t uint(const uint8_t* p, unsigned size) const {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < size; ++i) {
+      unsigned shift = 8 * (little_ ? i : size - 1 - i);
+      v |= static_cast<uint64_t>(p[i]) << shift;
+    }
+    return v;
+  }
+  uint16_t u16(const uint8_t* p) const { return static_cast<uint16_t>(uint(p, 2)); }
+  uint32_t u32(const uint8_t* p) const { return static_cast<uint32_t>(uint(p, 4)); }
+  uint64_t u64(const uint8_t* p) const { return uint(p, 8); }
+  int64_t sint(const uint8_t* p, unsigned size) const {
+    uint64_t v = uint(p, size);
+    if (size < 8 && (v >> (8 * size - 1)) != 0) v |= ~uint64_t{0} << (8 * size);  // sign-extend
+    return static_cast<int64_t>(v);
+  }
+  double f32(const uint8_t* p) const { return std::bit_cast<float>(u32(p)); }
+  double f64(const uint8_t* p) const { return std::bit_cast<double>(u64(p)); }
+
+ private:
+  bool little_;
+};
+
+}  // namespace td::tiff

@@ -1,0 +1,184 @@
+#include "tiff/header_reader.h"
+
+#include <algorithm>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+#include "tiff/parse_pass.h"
+
+namespace td::tiff {
+namespace {
+
+constexpr uint64_t kMaxU64 = std::numeric_limits<uint64_t>::max();
+// Ranges closer than this are fetched as one: a request costs more than a few KiB.
+constexpr uint64_t kMergeGap = 4 * 1024;
+
+uint64_t total_length(const std::vector<ByteRange>& ranges) {
+  uint64_t sum = 0;
+  for (const auto& r : ranges) sum = r.length > kMaxU64 - sum ? kMaxU64 : sum + r.length;
+  return sum;
+}
+
+}  // namespace
+
+HeaderReader::HeaderReader(Limits limits, std::optional<uint64_t> object_size)
+    : limits_(limits), object_size_(object_size) {}
+
+void HeaderReader::feed(uint64_t offset, std::span<const uint8_t> bytes) {
+  bytes_fed_ += bytes.size();
+  uint64_t len = std::min<uint64_t>(bytes.size(), kMaxU64 - offset);
+  if (object_size_) len = offset >= *object_size_ ? 0 : std::min(len, *object_size_ - offset);
+  if (len == 0) return;
+
+  // Keep chunks disjoint and non-adjacent: grow the chunk that touches `offset`, or start
+  // a new one, then swallow every chunk the new bytes reach.
+  uint64_t start = offset, stop = offset + len;
+  std::vector<uint8_t> data;
+  auto it = chunks_.upper_bound(offset);
+  if (it != chunks_.begin()) {
+    auto prev = std::prev(it);
+    const uint64_t prev_end = prev->first + prev->second.size();
+    if (prev_end >= offset) {
+      if (prev_end >= stop) return;  // nothing new
+      start = prev->first;
+      data = std::move(prev->second);
+      it = chunks_.erase(prev);
+    }
+  }
+  const uint64_t skip = start + data.size() - offset;  // bytes already held
+  data.insert(data.end(), bytes.begin() + static_cast<ptrdiff_t>(skip),
+              bytes.begin() + static_cast<ptrdiff_t>(len));
+  while (it != chunks_.end() && it->first <= stop) {
+    const uint64_t chunk_end = it->first + it->second.size();
+    if (chunk_end > stop) {
+      data.insert(data.end(), it->second.begin() + static_cast<ptrdiff_t>(stop - it->first),
+                  it->second.end());
+      stop = chunk_end;
+    }
+    it = chunks_.erase(it);
+  }
+  chunks_.emplace(start, std::move(data));
+}
+
+bool HeaderReader::has(uint64_t offset, uint64_t length) const {
+  if (length == 0) return true;
+  if (length > kMaxU64 - offset) return false;
+  return fed_until(offset) >= offset + length;
+}
+
+const uint8_t* HeaderReader::at(uint64_t offset) const {
+  auto it = std::prev(chunks_.upper_bound(offset));
+  return it->second.data() + (offset - it->first);
+}
+
+uint64_t HeaderReader::fed_until(uint64_t offset) const {
+  auto it = chunks_.upper_bound(offset);
+  if (it == chunks_.begin()) return offset;
+  --it;
+  const uint64_t end = it->first + it->second.size();
+  return end > offset ? end : offset;
+}
+
+std::vector<ByteRange> HeaderReader::missing(uint64_t offset, uint64_t length) const {
+  std::vector<ByteRange> out;
+  const uint64_t end = offset + length;
+  uint64_t pos = fed_until(offset);
+  auto it = chunks_.upper_bound(offset);
+  while (pos < end) {
+    const uint64_t gap_end = it == chunks_.end() ? end : std::min(end, it->first);
+    if (gap_end > pos) out.push_back({pos, gap_end - pos});
+    if (it == chunks_.end()) break;
+    pos = std::max(pos, it->first + it->second.size());
+    ++it;
+  }
+  return out;
+}
+
+std::vector<ByteRange> HeaderReader::plan_reads(const std::vector<Need>& needs,
+                                                bool minimal) const {
+  std::vector<ByteRange> ranges;
+  for (const Need& n : needs) {
+    auto gaps = missing(n.offset, minimal ? n.min_len : n.want_len);
+    ranges.insert(ranges.end(), gaps.begin(), gaps.end());
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+  const uint64_t gap = minimal ? 0 : kMergeGap;
+  std::vector<ByteRange> merged;
+  for (const ByteRange& r : ranges) {
+    if (!merged.empty() && r.offset - std::min(r.offset, gap) <= merged.back().end()) {
+      merged.back().length = std::max(merged.back().end(), r.end()) - merged.back().offset;
+    } else {
+      merged.push_back(r);
+    }
+  }
+  return merged;
+}
+
+HeaderReader::Step HeaderReader::advance() {
+  // A requested range that was not fed in full means the object ends where its bytes stop.
+  for (const ByteRange& r : last_needed_) {
+    auto gaps = missing(r.offset, r.length);
+    if (!gaps.empty() && gaps.front().offset < known_end_.value_or(kMaxU64)) {
+      const uint64_t end = gaps.front().offset;
+      known_end_ = end;
+      // Exact if the byte before is known to exist; else it ends at or before `end`.
+      known_end_exact_ = end == 0 || has(end - 1, 1);
+    }
+  }
+  last_needed_.clear();
+
+  Step step;
+  if (bytes_fed_ > limits_.max_bytes) {
+    step.error = Error{ErrorKind::limit_exceeded, std::to_string(bytes_fed_) +
+                                                      " bytes fed, more than max_bytes (" +
+                                                      std::to_string(limits_.max_bytes) + ")"};
+    return step;
+  }
+  std::optional<uint64_t> eof = object_size_;
+  bool eof_exact = true;
+  if (known_end_ && *known_end_ < eof.value_or(kMaxU64)) {
+    eof = known_end_;
+    eof_exact = known_end_exact_;
+  }
+
+  ParsePass pass(*this, eof, eof_exact);
+  pass.run();
+  if (pass.error) {
+    step.error = std::move(pass.error);
+    return step;
+  }
+  if (pass.needs.empty()) {
+    step.header = std::move(pass.header);
+    return step;
+  }
+  // Read-ahead is a luxury: drop it before giving up on the byte budget.
+  auto budget_left = limits_.max_bytes - bytes_fed_;
+  step.needed = plan_reads(pass.needs, false);
+  if (total_length(step.needed) > budget_left) step.needed = plan_reads(pass.needs, true);
+  if (total_length(step.needed) > budget_left) {
+    step.needed.clear();
+    step.error = Error{ErrorKind::limit_exceeded,
+                       "the header needs more than max_bytes (" +
+                           std::to_string(limits_.max_bytes) + ") bytes"};
+    return step;
+  }
+  last_needed_ = step.needed;
+  return step;
+}
+
+Result<Header> read_header(std::span<const uint8_t> bytes, Limits limits) {
+  HeaderReader reader(limits, bytes.size());
+  for (;;) {
+    auto step = reader.advance();
+    if (step.error) return std::move(*step.error);
+    if (step.header) return std::move(*step.header);
+    for (const ByteRange& r : step.needed) {
+      // Ranges are clamped to the object size, so they lie within `bytes`.
+      reader.feed(r.offset, bytes.subspan(r.offset, r.length));
+    }
+  }
+}
+
+}  // namespace td::tiff

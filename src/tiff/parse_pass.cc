@@ -1,0 +1,307 @@
+#include "tiff/parse_pass.h"
+
+#include <algorithm>
+#include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "tiff/field_decoder.h"
+#include "tiff/geokeys.h"
+#include "tiff/tags.h"
+
+namespace td::tiff {
+namespace {
+
+constexpr uint64_t kMaxU64 = std::numeric_limits<uint64_t>::max();
+
+std::string tag_label(uint16_t code) {
+  std::string s = "tag " + std::to_string(code);
+  if (const char* name = tag_name(code)) s += std::string(" (") + name + ")";
+  return s;
+}
+
+std::string past_end_message(const std::string& what, uint64_t offset, uint64_t len,
+                             uint64_t eof, bool exact) {
+  std::string at = what + " at offset " + std::to_string(offset);
+  std::string end = exact ? "(size " + std::to_string(eof) + ")"
+                          : "(it ends at or before " + std::to_string(eof) + ")";
+  if (offset >= eof) return at + " lies past the end of the object " + end;
+  return at + " (" + std::to_string(len) + " bytes) extends past the end of the object " + end;
+}
+
+bool is_unsigned_int_type(uint16_t type_code) {
+  switch (static_cast<FieldType>(type_code)) {
+    case FieldType::byte: case FieldType::short_: case FieldType::long_:
+    case FieldType::ifd: case FieldType::long8: case FieldType::ifd8:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+ParsePass::ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact)
+    : reader_(reader), limits_(reader.limits_), eof_(eof), eof_exact_(eof_exact) {}
+
+void ParsePass::fail(ErrorKind kind, std::string message) {
+  if (!error) error = Error{kind, std::move(message)};
+}
+
+void ParsePass::note_read(uint64_t offset, uint64_t len) {
+  header.metadata_end = std::max(header.metadata_end, offset + len);  // callers checked overflow
+}
+
+// Checks [offset, offset + len) against the object end, then whether it is fed. A missing
+// range is recorded (with `want` bytes of read-ahead, clamped to the object end).
+template <typename Describe>
+ParsePass::Avail ParsePass::require(uint64_t offset, uint64_t len, uint64_t want,
+                                    Describe describe) {
+  const bool overflows = len > kMaxU64 - offset;
+  if (eof_ && (overflows || offset + len > *eof_)) {
+    fail(ErrorKind::truncated, past_end_message(describe(), offset, len, *eof_, eof_exact_));
+    return Avail::failed;
+  }
+  if (overflows) {
+    fail(ErrorKind::invalid_value, describe() + " at offset " + std::to_string(offset) + " (" +
+                                       std::to_string(len) + " bytes) overflows 64-bit offsets");
+    return Avail::failed;
+  }
+  if (reader_.has(offset, len)) return Avail::have;
+  want = std::min(std::max(want, len), kMaxU64 - offset);
+  if (eof_) want = std::min(want, *eof_ - offset);
+  needs.push_back({offset, len, want});
+  return Avail::missing;
+}
+
+void ParsePass::run() {
+  uint64_t first_ifd = 0;
+  if (!parse_file_header(first_ifd)) return;
+  parse_gdal_metadata();
+  walk_chain(first_ifd);
+  if (error || !needs.empty()) return;
+  for (const Ifd& ifd : header.ifds) {
+    if (ifd.find(tag::geo_key_directory) == nullptr) continue;
+    if ((header.geokeys = decode_geokeys(ifd))) break;
+  }
+}
+
+bool ParsePass::parse_file_header(uint64_t& first_ifd) {
+  auto what = [] { return std::string("TIFF header"); };
+  if (eof_ && *eof_ < 4) {
+    fail(ErrorKind::not_tiff, "object is " + std::to_string(*eof_) +
+                                  " bytes long, too short for a TIFF header");
+    return false;
+  }
+  if (require(0, 4, kReadAhead, what) != Avail::have) return false;
+  const uint8_t* p = reader_.at(0);
+  if (p[0] == 'I' && p[1] == 'I') {
+    header.byte_order = ByteOrder::little;
+  } else if (p[0] == 'M' && p[1] == 'M') {
+    header.byte_order = ByteOrder::big;
+  } else {
+    fail(ErrorKind::not_tiff, "no TIFF byte-order mark (II or MM) at offset 0");
+    return false;
+  }
+  cursor_ = ByteCursor(header.byte_order);
+  const uint16_t version = cursor_.u16(p + 2);
+  if (version != 42 && version != 43) {
+    fail(ErrorKind::not_tiff, "TIFF version " + std::to_string(version) + " is neither 42 nor 43");
+    return false;
+  }
+  header.bigtiff = version == 43;
+  header_size_ = header.bigtiff ? 16 : 8;
+  if (require(0, header_size_, kReadAhead, what) != Avail::have) return false;
+  p = reader_.at(0);
+  if (header.bigtiff) {
+    const uint16_t offset_size = cursor_.u16(p + 4), reserved = cursor_.u16(p + 6);
+    if (offset_size != 8 || reserved != 0) {
+      fail(ErrorKind::invalid_value, "BigTIFF header has offset size " +
+                                         std::to_string(offset_size) + " and reserved field " +
+                                         std::to_string(reserved) + " (expected 8 and 0)");
+      return false;
+    }
+    first_ifd = cursor_.u64(p + 8);
+  } else {
+    first_ifd = cursor_.u32(p + 4);
+  }
+  note_read(0, header_size_);
+  if (first_ifd == 0) {
+    fail(ErrorKind::invalid_value, "first IFD offset is 0");
+    return false;
+  }
+  return true;
+}
+
+// GDAL writes "GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes\n" plus that many bytes right
+// after the file header. Decoded only from bytes that are fed anyway: it is a hint.
+void ParsePass::parse_gdal_metadata() {
+  constexpr std::string_view kPrefix = "GDAL_STRUCTURAL_METADATA_SIZE=";
+  constexpr uint64_t kLineLen = 43;  // prefix, 6 digits, " bytes\n"
+  const uint64_t start = header_size_;
+  if (!reader_.has(start, kLineLen)) return;
+  const char* p = reinterpret_cast<const char*>(reader_.at(start));
+  if (std::string_view(p, kPrefix.size()) != kPrefix) return;
+  uint64_t size = 0;
+  for (size_t i = kPrefix.size(); i < kPrefix.size() + 6; ++i) {
+    if (p[i] < '0' || p[i] > '9') return;
+    size = size * 10 + static_cast<uint64_t>(p[i] - '0');
+  }
+  uint64_t end = std::min(start + kLineLen + size, reader_.fed_until(start));
+  if (eof_) end = std::min(end, *eof_);
+  header.gdal_structural_metadata = std::string(p, end - start);
+  note_read(start, end - start);
+}
+
+void ParsePass::walk_chain(uint64_t first_ifd) {
+  std::unordered_map<uint64_t, uint32_t> seen;  // IFD offset -> index, to detect loops
+  uint64_t offset = first_ifd;
+  for (uint32_t index = 0; offset != 0; ++index) {
+    if (index >= limits_.max_ifds) {
+      fail(ErrorKind::limit_exceeded,
+           "the IFD chain has more than " + std::to_string(limits_.max_ifds) + " IFDs");
+      return;
+    }
+    auto [it, inserted] = seen.emplace(offset, index);
+    if (!inserted) {
+      fail(ErrorKind::ifd_loop, "IFD " + std::to_string(index) + " at offset " +
+                                    std::to_string(offset) + " revisits IFD " +
+                                    std::to_string(it->second));
+      return;
+    }
+    auto next = parse_ifd(index, offset);
+    if (!next) return;
+    offset = *next;
+  }
+}
+
+std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
+  const bool big = header.bigtiff;
+  const uint64_t count_size = big ? 8 : 2, entry_size = big ? 20 : 12, next_size = big ? 8 : 4;
+  auto what = [index] { return "IFD " + std::to_string(index); };
+
+  switch (require(offset, count_size, kReadAhead, what)) {
+    case Avail::have: break;
+    case Avail::failed: return std::nullopt;
+    case Avail::missing:
+      // GDAL's structural metadata sits between the header and IFD 0: read it along.
+      if (index == 0 && offset > header_size_ && offset - header_size_ <= kReadAhead) {
+        needs.push_back({header_size_, 0, offset - header_size_});
+      }
+      return std::nullopt;
+  }
+  const uint64_t n = cursor_.uint(reader_.at(offset), static_cast<unsigned>(count_size));
+  if (n == 0) {
+    fail(ErrorKind::invalid_value, what() + " at offset " + std::to_string(offset) +
+                                       " has no entries");
+    return std::nullopt;
+  }
+  // Bound the entry count before anything depends on it: BigTIFF counts are 64-bit.
+  const uint64_t fixed = count_size + next_size;
+  if (limits_.max_bytes < fixed || n > (limits_.max_bytes - fixed) / entry_size) {
+    fail(ErrorKind::limit_exceeded, what() + " at offset " + std::to_string(offset) + " has " +
+                                        std::to_string(n) + " entries, more than max_bytes (" +
+                                        std::to_string(limits_.max_bytes) + ") can hold");
+    return std::nullopt;
+  }
+  const uint64_t total = count_size + n * entry_size + next_size;
+  if (require(offset, total, kReadAhead, what) != Avail::have) return std::nullopt;
+  note_read(offset, total);
+
+  const uint8_t* entries = reader_.at(offset) + count_size;
+  Ifd ifd;
+  ifd.offset = offset;
+  ifd.tags.reserve(n);
+  DataStart start;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!parse_entry(index, entries + i * entry_size, ifd, start)) return std::nullopt;
+  }
+  const uint64_t next = cursor_.uint(entries + n * entry_size, static_cast<unsigned>(next_size));
+  header.ifds.push_back(std::move(ifd));
+
+  auto consider = [&](const std::optional<uint64_t>& off, const std::optional<uint64_t>& bytes) {
+    if (!off || !bytes || *bytes == 0) return;
+    if (!header.first_data_offset || *off < *header.first_data_offset) {
+      header.first_data_offset = *off;
+    }
+  };
+  consider(start.strip_offset, start.strip_bytes);
+  consider(start.tile_offset, start.tile_bytes);
+  return next;
+}
+
+bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStart& start) {
+  const bool big = header.bigtiff;
+  const unsigned field_size = big ? 8 : 4;  // the value-or-offset field
+  const uint8_t* field = e + (big ? 12 : 8);
+  Tag t;
+  t.code = cursor_.u16(e);
+  t.type_code = cursor_.u16(e + 2);
+  t.count = big ? cursor_.u64(e + 4) : cursor_.u32(e + 4);
+
+  const uint32_t size = field_type_size(t.type_code);
+  if (size == 0) {  // unknown type: keep the entry, values unknown
+    ifd.tags.push_back(std::move(t));
+    return true;
+  }
+  if (t.count > kMaxU64 / size) {
+    fail(ErrorKind::invalid_value, tag_label(t.code) + " in IFD " + std::to_string(index) +
+                                       ": count " + std::to_string(t.count) + " of type " +
+                                       std::to_string(t.type_code) + " overflows");
+    return false;
+  }
+  const uint64_t bytes = t.count * size;
+
+  if (is_data_array_tag(t.code)) {  // counted, not loaded; only the first element matters
+    auto first = first_element(index, t, field);
+    if (error) return false;
+    switch (t.code) {
+      case tag::strip_offsets: start.strip_offset = first; break;
+      case tag::strip_byte_counts: start.strip_bytes = first; break;
+      case tag::tile_offsets: start.tile_offset = first; break;
+      case tag::tile_byte_counts: start.tile_bytes = first; break;
+    }
+    ifd.tags.push_back(std::move(t));
+    return true;
+  }
+
+  const bool load = t.type_code == static_cast<uint16_t>(FieldType::ascii) ||
+                    t.type_code == static_cast<uint16_t>(FieldType::undefined) ||
+                    is_always_loaded_tag(t.code) || t.count <= limits_.max_loaded_values;
+  if (load) {
+    if (bytes <= field_size) {
+      t.values = decode_values(t.type_code, t.count, field, cursor_);
+    } else {
+      const uint64_t value_offset = cursor_.uint(field, field_size);
+      auto what = [&] { return "value of " + tag_label(t.code) + " in IFD " + std::to_string(index); };
+      switch (require(value_offset, bytes, bytes, what)) {
+        case Avail::have:
+          t.values = decode_values(t.type_code, t.count, reader_.at(value_offset), cursor_);
+          note_read(value_offset, bytes);
+          break;
+        case Avail::missing: break;  // requested; this pass goes on without it
+        case Avail::failed: return false;
+      }
+    }
+  }
+  ifd.tags.push_back(std::move(t));
+  return true;
+}
+
+// First element of a strip/tile offsets or byte-counts array: read from the entry when
+// inline, otherwise as one tiny range.
+std::optional<uint64_t> ParsePass::first_element(uint32_t index, const Tag& t,
+                                                 const uint8_t* field) {
+  if (t.count == 0 || !is_unsigned_int_type(t.type_code)) return std::nullopt;
+  const unsigned size = field_type_size(t.type_code);
+  const unsigned field_size = header.bigtiff ? 8 : 4;
+  if (t.count * size <= field_size) return cursor_.uint(field, size);
+  const uint64_t offset = cursor_.uint(field, field_size);
+  auto what = [&] { return "first element of " + tag_label(t.code) + " in IFD " + std::to_string(index); };
+  if (require(offset, size, size, what) != Avail::have) return std::nullopt;
+  note_read(offset, size);
+  return cursor_.uint(reader_.at(offset), size);
+}
+
+}  // namespace td::tiff

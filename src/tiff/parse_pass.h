@@ -1,0 +1,70 @@
+// One parse over the bytes a HeaderReader holds (internal to src/tiff). HeaderReader
+// runs a fresh pass on every advance(): the pass walks as far as the bytes allow,
+// records every range it could not read (and keeps walking where it can, e.g. past
+// an IFD whose out-of-line values are missing), and stops at the first error.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tiff/byte_cursor.h"
+#include "tiff/header.h"
+#include "tiff/header_reader.h"
+#include "util/status.h"
+
+namespace td::tiff {
+
+// Bytes read from the start of a structure whose size is not known yet (the file
+// header, an IFD): one round trip usually brings the whole IFD and its values.
+inline constexpr uint64_t kReadAhead = 16 * 1024;
+
+// A range the pass missed. It needs [offset, offset + min_len) to go on and would like
+// [offset, offset + want_len). min_len == 0 marks a range worth reading only together
+// with others (the GDAL block between the file header and IFD 0).
+struct Need {
+  uint64_t offset = 0;
+  uint64_t min_len = 0;
+  uint64_t want_len = 0;
+};
+
+class ParsePass {
+ public:
+  // eof: where the object ends, if known (object size or learned from a short feed);
+  // eof_exact false: a short feed only showed that it ends at or before eof.
+  ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact = true);
+  void run();
+
+  std::optional<Error> error;  // set: the parse failed (needs are then irrelevant)
+  std::vector<Need> needs;     // non-empty: the header is incomplete
+  Header header;
+
+ private:
+  // First elements of the strip/tile offset and byte-count arrays of one IFD.
+  struct DataStart {
+    std::optional<uint64_t> strip_offset, strip_bytes, tile_offset, tile_bytes;
+  };
+  enum class Avail { have, missing, failed };
+
+  template <typename Describe>
+  Avail require(uint64_t offset, uint64_t len, uint64_t want, Describe describe);
+  bool parse_file_header(uint64_t& first_ifd);
+  void parse_gdal_metadata();
+  void walk_chain(uint64_t first_ifd);
+  // Returns the next IFD offset (0 ends the chain), or nullopt when the walk must stop.
+  std::optional<uint64_t> parse_ifd(uint32_t index, uint64_t offset);
+  bool parse_entry(uint32_t index, const uint8_t* entry, Ifd& ifd, DataStart& start);
+  std::optional<uint64_t> first_element(uint32_t index, const Tag& t, const uint8_t* field);
+  void fail(ErrorKind kind, std::string message);
+  void note_read(uint64_t offset, uint64_t len);
+
+  const HeaderReader& reader_;
+  const Limits& limits_;
+  std::optional<uint64_t> eof_;
+  bool eof_exact_;
+  ByteCursor cursor_{ByteOrder::little};
+  uint64_t header_size_ = 8;  // 16 for BigTIFF
+};
+
+}  // namespace td::tiff
