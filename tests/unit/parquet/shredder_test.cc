@@ -166,6 +166,20 @@ TEST(ShredderTest, RejectsRowsOfTheWrongShape) {
   EXPECT_EQ(s.col(0).num_levels(), before);  // nothing of a bad row was shredded
 }
 
+TEST(ShredderTest, RejectsTextReadersWouldRefuse) {
+  Shredded s(Schema{{Node::string("s"), Node::primitive("j", Physical::byte_array, Logical::json),
+                     Node::primitive("b", Physical::byte_array)}});
+  EXPECT_TRUE(s.add(row({"ok", R"({"a": [1, null]})", "\xff"})).ok());  // binary may hold anything
+  EXPECT_TRUE(s.add(row({std::string("nul\0ok", 6), "1", nullptr})).ok());
+  Status bad_utf8 = s.add(row({"caf\xe9", "{}", nullptr}));
+  ASSERT_FALSE(bad_utf8.ok());
+  EXPECT_NE(bad_utf8.error().message.find("UTF-8"), std::string::npos);
+  EXPECT_FALSE(s.add(row({"x", "not json {", nullptr})).ok());
+  EXPECT_FALSE(s.add(row({"x", "", nullptr})).ok());
+  EXPECT_FALSE(s.add(row({"x", "\"\xff\"", nullptr})).ok());
+  EXPECT_EQ(s.col(0).num_levels(), 2);
+}
+
 TEST(SchemaLayoutTest, RejectsUnwritableSchemas) {
   EXPECT_FALSE(layout_schema(Schema{}).ok());
   EXPECT_FALSE(layout_schema(Schema{{Node::primitive("a", Physical::int64, Logical::string)}}).ok());

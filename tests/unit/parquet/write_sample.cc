@@ -186,7 +186,8 @@ std::vector<V> kitchen_sink_rows() {
       V::map({{"a", V::list({int64_t{1}})}, {"b", V::list({})}, {"c", nullptr}}),
       nullptr, nullptr, nullptr, nullptr}));
   // 1: every nullable column null
-  rows.push_back(V::fields({int64_t{1}, nullptr, "", nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+  rows.push_back(V::fields({int64_t{1}, nullptr, std::string("nul\0inside", 10), nullptr,
+                            nullptr, nullptr, nullptr, nullptr, nullptr,
                             nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
                             nullptr, V::list({}), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
                             nullptr, nullptr}));
