@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "parquet/utf8.h"
 #include "row/row_schema.h"
 #include "tiff/tags.h"
 
@@ -12,6 +13,26 @@ namespace {
 
 using parquet::Value;
 namespace tag = tiff::tag;
+
+// STRING columns must hold valid UTF-8 (readers reject the whole file
+// otherwise). TIFF ASCII is often Latin-1 in practice: decode invalid text as
+// Latin-1, which keeps every byte recoverable.
+std::string utf8(std::string s) {
+  if (parquet::is_valid_utf8(s)) return s;
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (unsigned char c : s) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+Value text(std::string s) { return Value(utf8(std::move(s))); }
 
 // Tags that have a column of their own, are decoded into `geokeys`, or are
 // large arrays we only count: everything else goes to `other_tags`.
@@ -51,7 +72,7 @@ Value opt_double(const tiff::Ifd& ifd, uint16_t code) {
 Value opt_string(const tiff::Ifd& ifd, uint16_t code) {
   const tiff::Tag* t = ifd.find(code);
   if (!t) return {};
-  if (auto* s = std::get_if<std::string>(&t->values)) return Value(*s);
+  if (auto* s = std::get_if<std::string>(&t->values)) return text(*s);
   return {};
 }
 
@@ -119,7 +140,7 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
           break;
         case tiff::GeoKeyValueKind::ascii:
           if (auto* v = std::get_if<std::string>(&key.value)) {
-            fields[index] = Value(*v);
+            fields[index] = text(*v);
             placed = true;
           }
           break;
@@ -134,7 +155,10 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
       }
     }
     // Unknown ids, duplicates and values of an unexpected type are kept, not dropped.
-    if (!placed) unknown.emplace_back(Value(std::to_string(key.id)), Value(geokey_json(key).dump()));
+    if (!placed) {
+      unknown.emplace_back(Value(std::to_string(key.id)),
+                           Value(geokey_json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    }
   }
   fields.back() = unknown.empty() ? Value() : Value::map(std::move(unknown));
   return Value::fields(std::move(fields));
@@ -191,17 +215,17 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   Value::Fields row(schema.fields.size());
   auto set = [&](const char* name, Value v) { row[column_index(name)] = std::move(v); };
 
-  set("path", Value(outcome.path.value_or(outcome.object.key)));
+  set("path", text(outcome.path.value_or(outcome.object.key)));
   if (outcome.object.size) set("size", Value(static_cast<int64_t>(*outcome.object.size)));
   if (outcome.object.last_modified_ms) set("last_modified", Value(*outcome.object.last_modified_ms));
-  if (outcome.object.etag) set("etag", Value(*outcome.object.etag));
+  if (outcome.object.etag) set("etag", text(*outcome.object.etag));
   set("requests", Value(static_cast<int64_t>(outcome.cost.requests)));
   set("bytes_read", Value(static_cast<int64_t>(outcome.cost.bytes_read)));
 
   if (outcome.error || !outcome.header) {
     const Error e = outcome.error.value_or(Error{ErrorKind::internal, "no header and no error"});
     set("error_kind", Value(error_kind_name(e.kind)));
-    set("error", Value(e.message));
+    set("error", text(e.message));
     return Value::fields(std::move(row));
   }
 
@@ -210,7 +234,7 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   set("bigtiff", Value(h.bigtiff));
   set("ifd_count", Value(static_cast<int64_t>(h.ifds.size())));
   set("ifds", ifd_summaries(h.ifds));
-  if (h.gdal_structural_metadata) set("gdal_structural_metadata", Value(*h.gdal_structural_metadata));
+  if (h.gdal_structural_metadata) set("gdal_structural_metadata", text(*h.gdal_structural_metadata));
   uint64_t header_bytes = h.first_data_offset ? std::max(*h.first_data_offset, h.metadata_end) : h.metadata_end;
   set("header_bytes", Value(static_cast<int64_t>(header_bytes)));
   set("geokeys", geokeys_value(h.geokeys));

@@ -11,10 +11,11 @@ namespace {
 
 TEST(Coalesce, MergesNearbyRangesOnly) {
   using R = tiff::ByteRange;
-  auto out = coalesce({R{5000, 10}, R{0, 100}, R{200, 50}, R{10'000'000, 8}}, 4096);
-  ASSERT_EQ(out.size(), 2u);
-  EXPECT_EQ(out[0], (R{0, 5010}));
-  EXPECT_EQ(out[1], (R{10'000'000, 8}));
+  auto out = coalesce({R{4000, 10}, R{0, 100}, R{200, 50}, R{9000, 1}, R{10'000'000, 8}}, 4096);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0], (R{0, 4010}));   // gaps of 100 and 3750 bytes: merged
+  EXPECT_EQ(out[1], (R{9000, 1}));   // a 4990-byte gap: separate
+  EXPECT_EQ(out[2], (R{10'000'000, 8}));
 }
 
 TEST(PartFileName, IsZeroPadded) {

@@ -154,3 +154,16 @@ TEST(RawJson, NullsOffsetArraysAndKeepsPairs) {
 
 }  // namespace
 }  // namespace td::row
+
+namespace td::row {
+namespace {
+
+TEST(RowBuilder, Latin1TextBecomesValidUtf8) {
+  ObjectOutcome o = sample_outcome();
+  o.header->ifds[0].tags.push_back(ascii_tag(315, std::string("Jos\xe9 M\xfcller")));  // Artist, Latin-1
+  nlohmann::ordered_json j = row_to_json(build_row(o));
+  EXPECT_EQ(j["artist"], "Jos\u00e9 M\u00fcller");
+}
+
+}  // namespace
+}  // namespace td::row
