@@ -96,7 +96,9 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
   uint64_t cap = t->request.max_body_bytes;
-  if (cap > 0 && t->response.body.size() + len >= cap) {
+  // Abort only when data goes *past* the cap: a body that ends exactly at it
+  // (every satisfied Range) completes normally and keeps its connection alive.
+  if (cap > 0 && t->response.body.size() + len > cap) {
     t->response.body.append(data, cap - t->response.body.size());
     t->capped = true;
     return 0;  // stop the transfer; treated as success below
