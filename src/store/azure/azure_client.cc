@@ -30,22 +30,27 @@ std::string percent_encode(const std::string& s, bool keep_slash) {
   return out;
 }
 
-std::string hint_for(const std::string& code, long status, const AzureConfig& c) {
+std::string hint_for(const AzureErrorBody& e, long status, const AzureConfig& c) {
+  const std::string& code = e.code;
   if (code == "ContainerNotFound") return "container '" + c.container + "' does not exist in account '" + c.account + "'";
-  if (code == "AuthenticationFailed") {
-    return c.auth == AzureAuth::sas ? "check the SAS token (signature, expiry, permissions r and l)"
-                                    : "check the account name and key (and this machine's clock)";
+  // Azure says AuthenticationFailed for a bad signature; Azurite says
+  // AuthorizationFailure with the same "failed to authenticate" message.
+  if (code == "AuthenticationFailed" || e.message.find("failed to authenticate") != std::string::npos) {
+    switch (c.auth) {
+      case AzureAuth::sas: return "check the SAS token (signature, expiry, permissions r and l)";
+      case AzureAuth::shared_key: return "check the account name and key (and this machine's clock)";
+      case AzureAuth::bearer: return "check the bearer token (expiry, audience https://storage.azure.com)";
+      default: break;
+    }
+  }
+  if (c.auth == AzureAuth::anonymous && (status == 401 || status == 403 || status == 404)) {
+    return "no credentials were given, so access was anonymous: the container may not be public "
+           "(set account_key or sas_token in store.obstore_config)";
   }
   if (code == "AuthorizationPermissionMismatch" || code == "AuthorizationFailure" ||
       code == "AuthorizationResourceTypeMismatch" || code == "AuthorizationServiceMismatch") {
-    return "the credentials are valid but lack permission to read/list this container";
-  }
-  if (code == "NoAuthenticationInformation" || code == "PublicAccessNotPermitted" ||
-      (c.auth == AzureAuth::anonymous && (status == 403 || status == 404 || status == 401))) {
-    return c.auth == AzureAuth::anonymous
-               ? "no credentials were given, so access was anonymous: the container may not be public "
-                 "(set account_key or sas_token in store.obstore_config)"
-               : "";
+    return c.auth == AzureAuth::sas ? "the SAS token does not allow this operation (listing needs permission l, reads r)"
+                                    : "the credentials lack permission for this operation (or a network rule blocks it)";
   }
   if (code == "InvalidQueryParameterValue" || code == "InvalidHeaderValue") {
     return "the service rejected a parameter (API version " + std::string(kApiVersion) + ")";
@@ -69,7 +74,7 @@ Error azure_error(const http::Response& response, const std::string& what, const
   if (!body.code.empty()) m += " " + body.code;
   if (!body.message.empty()) m += ": " + body.message;
   m += " (" + method + " " + http::redact_url(url) + ")";
-  if (std::string hint = hint_for(body.code, response.status, config); !hint.empty()) m += "; " + hint;
+  if (std::string hint = hint_for(body, response.status, config); !hint.empty()) m += "; " + hint;
   return Error{kind, m};
 }
 
@@ -110,11 +115,9 @@ Result<BlobListPage> AzureClient::list_page(const std::string& prefix, size_t ma
   if (!marker.empty()) url += "&marker=" + encode_query_value(marker);
   http::Request request = make_request("GET", url);
   auto response = engine_.perform(request, authorizer());
-  std::string where = "az://" + config_.container + "/" + prefix;
-  if (!response.ok()) return Error{ErrorKind::io, "Azure listing of " + where + " failed: " + response.error().message};
-  if (response->status != 200) {
-    return azure_error(*response, "Azure listing of " + where + " failed", "GET", request.url, config_);
-  }
+  std::string what = "Azure List Blobs az://" + config_.container + "/" + prefix;
+  if (!response.ok()) return Error{ErrorKind::io, what + ": " + response.error().message};
+  if (response->status != 200) return azure_error(*response, what, "GET", request.url, config_);
   auto page = parse_blob_list(response->body);
   if (!page.ok()) return Error{ErrorKind::io, page.error().message + " (" + http::redact_url(request.url) + ")"};
   return page;
@@ -129,15 +132,15 @@ void AzureClient::get_range(const std::string& name, uint64_t offset, uint64_t l
   // starts at byte 0, so keep up to the end of the asked range.
   request.max_body_bytes = offset + length;
   std::string url = request.url;
-  std::string what = "Azure read of az://" + config_.container + "/" + name;
+  std::string what = "Azure Get Blob az://" + config_.container + "/" + name;
   engine_.submit(
       std::move(request),
       [this, url, what, offset, length, done = std::move(done)](Result<http::Response> result) {
-        if (!result.ok()) return done(Error{ErrorKind::io, what + " failed: " + result.error().message});
+        if (!result.ok()) return done(Error{ErrorKind::io, what + ": " + result.error().message});
         long status = result->status;
         // 416: nothing at `offset` (an empty blob, or past its end): zero bytes.
         if (status != 200 && status != 206 && status != 416) {
-          return done(azure_error(*result, what + " failed", "GET", url, config_));
+          return done(azure_error(*result, what, "GET", url, config_));
         }
         done(range_read_from_response(std::move(*result), offset, length, http::redact_url(url)));
       },
@@ -147,9 +150,9 @@ void AzureClient::get_range(const std::string& name, uint64_t offset, uint64_t l
 Result<ObjectInfo> AzureClient::head(const std::string& name) {
   http::Request request = make_request("HEAD", blob_url(name));
   auto response = engine_.perform(request, authorizer());
-  std::string what = "Azure stat of az://" + config_.container + "/" + name;
-  if (!response.ok()) return Error{ErrorKind::io, what + " failed: " + response.error().message};
-  if (response->status != 200) return azure_error(*response, what + " failed", "HEAD", request.url, config_);
+  std::string what = "Azure Get Blob Properties az://" + config_.container + "/" + name;
+  if (!response.ok()) return Error{ErrorKind::io, what + ": " + response.error().message};
+  if (response->status != 200) return azure_error(*response, what, "HEAD", request.url, config_);
   ObjectInfo info = object_info_from_response(*response, /*head_request=*/true);
   info.key = name;
   return info;
