@@ -166,8 +166,10 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
 
 Value other_tags_value(const tiff::Ifd& ifd) {
   Value::Map entries;
+  std::set<uint16_t> seen;
   for (const auto& t : ifd.tags) {
-    if (has_own_column(t.code)) continue;
+    // A repeated code keeps its first entry, as the columns (and libtiff) do.
+    if (has_own_column(t.code) || !seen.insert(t.code).second) continue;
     entries.emplace_back(Value(std::to_string(t.code)), Value(tag_values_json(t)));
   }
   return Value::map(std::move(entries));

@@ -165,5 +165,12 @@ TEST(RowBuilder, Latin1TextBecomesValidUtf8) {
   EXPECT_EQ(j["artist"], "Jos\u00e9 M\u00fcller");
 }
 
+TEST(RowBuilder, RepeatedTagKeepsFirstEntry) {
+  ObjectOutcome o = sample_outcome();
+  o.header->ifds[0].tags.push_back(uint_tag(50000, {9}));
+  nlohmann::ordered_json j = row_to_json(build_row(o));
+  EXPECT_EQ(j["other_tags"]["50000"], nlohmann::json({1, 2, 3}));
+}
+
 }  // namespace
 }  // namespace td::row
