@@ -28,34 +28,50 @@ const char* reason(long status) {
 
 }  // namespace
 
+std::string object_path(const S3Config& c, const std::string& key) { return c.base_path + encode_object_path(key); }
+
+std::string bucket_path(const S3Config& c) { return c.base_path.empty() ? "/" : c.base_path; }
+
+namespace {
+
+std::vector<std::pair<std::string, std::string>> all_headers(const S3Config& c, const S3Request& r) {
+  auto headers = r.headers;
+  headers.emplace_back("host", c.host);
+  if (c.request_payer) headers.emplace_back("x-amz-request-payer", "requester");
+  return headers;
+}
+
+}  // namespace
+
+http::Request to_http_request(const S3Config& c, const S3Request& r) {
+  http::Request out;
+  std::string qs = canonical_query(r.query);
+  out.method = r.method;
+  out.url = c.origin + r.path + (qs.empty() ? "" : "?" + qs);
+  out.headers = all_headers(c, r);
+  return out;
+}
+
+void sign_http_request(http::Request& out, const S3Config& c, const S3Request& r, std::time_t now) {
+  SigningRequest s{r.method, r.path, r.query, all_headers(c, r), kEmptyPayloadHash};
+  size_t before = s.headers.size();
+  std::string authorization = sign(s, c.credentials, c.region, "s3", now);
+  for (size_t i = before; i < s.headers.size(); ++i) out.headers.push_back(s.headers[i]);
+  out.headers.emplace_back("authorization", std::move(authorization));
+}
+
 S3Client::S3Client(S3Config config, const http::EngineOptions& engine_options)
     : config_(std::move(config)), engine_(std::make_unique<http::Engine>(engine_options)) {}
 
-std::string S3Client::object_url(const std::string& key) const {
-  return config_.origin + config_.base_path + encode_object_path(key);
-}
+std::string S3Client::object_url(const std::string& key) const { return config_.origin + object_path(config_, key); }
 
-S3Client::Call S3Client::build(const std::string& method, const std::string& path,
-                               const std::vector<std::pair<std::string, std::string>>& query,
-                               std::vector<std::pair<std::string, std::string>> headers) const {
+S3Client::Call S3Client::build(S3Request r) const {
   Call call;
-  std::string qs = canonical_query(query);  // the wire query equals the signed one
-  call.request.method = method;
-  call.request.url = config_.origin + path + (qs.empty() ? "" : "?" + qs);
-  headers.emplace_back("host", config_.host);
-  if (config_.request_payer) headers.emplace_back("x-amz-request-payer", "requester");
-  call.request.headers = headers;
+  call.request = to_http_request(config_, r);
   if (config_.credentials.empty()) return call;  // unsigned: skip_signature, or nothing configured
-  SigningRequest signing{method, path, query, std::move(headers), kEmptyPayloadHash};
-  Credentials credentials = config_.credentials;
-  std::string region = config_.region;
-  call.prepare = [signing = std::move(signing), credentials = std::move(credentials),
-                  region = std::move(region)](http::Request& request) -> Status {
-    SigningRequest r = signing;
-    size_t before = r.headers.size();
-    std::string authorization = sign(r, credentials, region, "s3", std::time(nullptr));
-    for (size_t i = before; i < r.headers.size(); ++i) request.headers.push_back(r.headers[i]);
-    request.headers.emplace_back("authorization", std::move(authorization));
+  // The engine outlives no client (it is the client's last member), so `this` stays valid.
+  call.prepare = [this, r = std::move(r)](http::Request& request) -> Status {
+    sign_http_request(request, config_, r, std::time(nullptr));
     return Status();
   };
   return call;
@@ -102,8 +118,8 @@ Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys,
       {"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(std::clamp<size_t>(max_keys, 1, 1u << 30))}};
   if (!prefix.empty()) query.emplace_back("prefix", prefix);
   if (!token.empty()) query.emplace_back("continuation-token", token);
-  std::string path = config_.base_path.empty() ? "/" : config_.base_path;
-  Call call = build("GET", path, query, {});
+  std::string path = bucket_path(config_);
+  Call call = build(S3Request{"GET", path, std::move(query), {}});
   auto response = engine_->perform(call.request, call.prepare);
   std::string where = config_.origin + path;
   if (!response.ok()) return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "': " + response.error().message};
@@ -120,7 +136,7 @@ Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys,
 void S3Client::get_range(const std::string& key, uint64_t offset, uint64_t length,
                          std::function<void(Result<RangeRead>)> done) {
   std::string range = "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
-  Call call = build("GET", config_.base_path + encode_object_path(key), {}, {{"range", range}});
+  Call call = build(S3Request{"GET", object_path(config_, key), {}, {{"range", range}}});
   // A server that ignores Range sends the object from byte 0: stop reading
   // once the asked bytes are in. The floor keeps error documents whole.
   call.request.max_body_bytes = std::max<uint64_t>(offset + length, 16384);
@@ -139,7 +155,7 @@ void S3Client::get_range(const std::string& key, uint64_t offset, uint64_t lengt
 }
 
 Result<ObjectInfo> S3Client::head(const std::string& key) {
-  Call call = build("HEAD", config_.base_path + encode_object_path(key), {}, {});
+  Call call = build(S3Request{"HEAD", object_path(config_, key), {}, {}});
   auto response = engine_->perform(call.request, call.prepare);
   if (!response.ok()) return response.error();
   if (response->status != 200) return error_from(*response, "HEAD", call.request.url);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,6 +20,28 @@
 #include "store/store.h"
 
 namespace td::store::s3 {
+
+// One S3 call before signing. `path` is URI-encoded (object_path / bucket_path).
+struct S3Request {
+  std::string method;
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> query;    // not encoded
+  std::vector<std::pair<std::string, std::string>> headers;  // besides host
+};
+
+// Paths under the config's addressing: "/bucket/a%20b.tif" (path-style) or
+// "/a%20b.tif" (virtual-hosted); the bucket's own path for listings.
+std::string object_path(const S3Config& c, const std::string& key);
+std::string bucket_path(const S3Config& c);
+
+// The unsigned HTTP request: URL origin + path + canonical query (the wire
+// query is the signed one), Host, and x-amz-request-payer when configured.
+http::Request to_http_request(const S3Config& c, const S3Request& r);
+
+// Signs `out` (made by to_http_request from `r`) for time `now` with the
+// config's credentials: appends x-amz-date, x-amz-content-sha256,
+// x-amz-security-token (with a token) and Authorization.
+void sign_http_request(http::Request& out, const S3Config& c, const S3Request& r, std::time_t now);
 
 class S3Client {
  public:
@@ -43,11 +66,9 @@ class S3Client {
  private:
   struct Call {
     http::Request request;
-    http::PrepareFn prepare;  // signs; empty for unsigned requests
+    http::PrepareFn prepare;  // signs afresh per attempt; empty for unsigned requests
   };
-  Call build(const std::string& method, const std::string& path,
-             const std::vector<std::pair<std::string, std::string>>& query,
-             std::vector<std::pair<std::string, std::string>> headers) const;
+  Call build(S3Request r) const;
   // An error for a non-success response: Code, Message, status, URL, and a
   // hint (wrong region, missing credentials, bad key).
   Error error_from(const http::Response& response, const std::string& what, const std::string& url);

@@ -58,7 +58,13 @@ Status S3Store::list(const std::string& prefix, size_t page_size,
 }
 
 void S3Store::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
-  if (length == 0) return done(RangeRead{});
+  // Nothing to fetch at or past a known end (an empty object): S3 would
+  // answer 416, so spare the round trip.
+  if (length == 0 || (object.size && offset >= *object.size)) {
+    RangeRead empty;
+    empty.object_size = object.size;
+    return done(std::move(empty));
+  }
   client_.get_range(root_ + object.key, offset, length, std::move(done));
 }
 
