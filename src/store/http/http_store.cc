@@ -1,6 +1,7 @@
 #include "store/http/http_store.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "store/common/http_metadata.h"
 #include "store/common/transport_options.h"
@@ -11,19 +12,28 @@ namespace {
 
 bool is_http_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
 
-// Percent-encodes a raw key for a URL path: keys are names, not URL text, so
-// '%', '?', '#' and spaces are data. '/' separates path segments.
-std::string encode_path(const std::string& key) {
-  static const std::string keep = "-._~/!$&'()*+,;=:@";
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// Makes URL text of a key line: keys are read as URL text (so a line copied
+// from a browser, with %20 or a presigned query, works as is), and whatever
+// cannot appear in a URL is percent-encoded: spaces, controls, non-ASCII,
+// "<>\^`{|}, a '%' that does not start a %XX escape, and '#' in a key
+// (a fragment is never sent, so it can only be part of a file name).
+std::string to_url_text(const std::string& text, bool encode_hash) {
+  static const std::string unsafe = "\"<>\\^`{|}";
   static const char* hex = "0123456789ABCDEF";
   std::string out;
-  for (unsigned char c : key) {
-    if (std::isalnum(c) || keep.find(static_cast<char>(c)) != std::string::npos) {
-      out += static_cast<char>(c);
-    } else {
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    bool escape = c <= 0x20 || c >= 0x7f || unsafe.find(static_cast<char>(c)) != std::string::npos ||
+                  (c == '#' && encode_hash) ||
+                  (c == '%' && !(i + 2 < text.size() && is_hex(text[i + 1]) && is_hex(text[i + 2])));
+    if (escape) {
       out += '%';
       out += hex[c >> 4];
       out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
     }
   }
   return out;
@@ -41,9 +51,9 @@ HttpStore::HttpStore(std::string base_url, http::EngineOptions options)
 }
 
 std::string HttpStore::url_for(const std::string& key) const {
-  if (is_http_url(key)) return key;
-  if (!key.empty() && key[0] == '/') return origin_ + encode_path(key);
-  return base_ + encode_path(key);
+  if (is_http_url(key)) return to_url_text(key, false);
+  if (!key.empty() && key[0] == '/') return origin_ + to_url_text(key, true);
+  return base_ + to_url_text(key, true);
 }
 
 std::string HttpStore::describe(const std::string& key) const { return http::redact_url(url_for(key)); }

@@ -2,9 +2,12 @@
 // web server that supports Range requests (nginx, S3 website endpoints,
 // presigned URLs). HTTP has no listing, so objects come from a key list.
 //
-// Keys are paths relative to the base URL ("a/b.tif" -> https://host/base/a/b.tif,
-// percent-encoded as needed), paths from the host root ("/x/b.tif"), or whole
-// http(s) URLs used as they are. Requests are unsigned and follow redirects.
+// Keys are paths relative to the base URL ("a/b.tif" -> https://host/base/a/b.tif),
+// paths from the host root ("/x/b.tif"), or whole http(s) URLs (any host).
+// Keys are URL text: "%20" stays an escape and '?' starts a query (presigned
+// URLs work); characters a URL cannot hold (spaces, non-ASCII, a '%' not
+// starting an escape, '#' in a relative key) are percent-encoded.
+// Requests are unsigned and follow redirects.
 #pragma once
 
 #include <memory>
