@@ -4,6 +4,7 @@
 
 #include "store/http/http_store.h"
 #include "store/azure/azure_store.h"
+#include "store/gcs/gcs_store.h"
 #include "store/local/local_store.h"
 #include "store/s3/s3_store.h"
 #include "store/store.h"
@@ -37,6 +38,7 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOpt
       return open_local(u.path, options);
     // Backends register here, one line each.
     case StoreKind::azure: return open_azure_store(u, options);
+    case StoreKind::gcs: return open_gcs_store(u, options);
     case StoreKind::http: return open_http_store(u, options);
     case StoreKind::s3: return open_s3_store(u, options);
     default:

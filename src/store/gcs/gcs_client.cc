@@ -1,0 +1,224 @@
+#include "store/gcs/gcs_client.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+#include "store/common/http_metadata.h"
+
+namespace td::store::gcs {
+
+namespace {
+
+std::string percent_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::optional<int> digits(const std::string& s, size_t pos, size_t n) {
+  if (pos + n > s.size()) return std::nullopt;
+  int v = 0;
+  auto [end, ec] = std::from_chars(s.data() + pos, s.data() + pos + n, v);
+  if (ec != std::errc() || end != s.data() + pos + n) return std::nullopt;
+  return v;
+}
+
+Result<ObjectInfo> object_from_json(const nlohmann::json& item) {
+  if (!item.is_object() || !item.contains("name") || !item["name"].is_string()) {
+    return Error{ErrorKind::io, "a GCS object resource without a name"};
+  }
+  ObjectInfo info;
+  info.key = item["name"].get<std::string>();
+  if (item.contains("size")) {
+    // The JSON API sends uint64 values as strings.
+    const auto& s = item["size"];
+    if (s.is_string()) {
+      uint64_t v = 0;
+      const std::string& t = s.get_ref<const std::string&>();
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      if (ec != std::errc() || end != t.data() + t.size()) return Error{ErrorKind::io, "bad size '" + t + "' for " + info.key};
+      info.size = v;
+    } else if (s.is_number_unsigned()) {
+      info.size = s.get<uint64_t>();
+    }
+  }
+  if (item.contains("updated") && item["updated"].is_string()) info.last_modified_ms = parse_rfc3339_ms(item["updated"]);
+  if (item.contains("etag") && item["etag"].is_string()) info.etag = strip_etag_quotes(item["etag"]);
+  return info;
+}
+
+}  // namespace
+
+std::optional<int64_t> parse_rfc3339_ms(const std::string& t) {
+  // YYYY-MM-DDTHH:MM:SS[.fff...](Z|+hh:mm|-hh:mm)
+  auto Y = digits(t, 0, 4), M = digits(t, 5, 2), D = digits(t, 8, 2), h = digits(t, 11, 2), m = digits(t, 14, 2),
+       s = digits(t, 17, 2);
+  if (!Y || !M || !D || !h || !m || !s || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') ||
+      t[13] != ':' || t[16] != ':') {
+    return std::nullopt;
+  }
+  size_t pos = 19;
+  int64_t ms = 0;
+  if (pos < t.size() && t[pos] == '.') {
+    int scale = 100;
+    for (++pos; pos < t.size() && std::isdigit(static_cast<unsigned char>(t[pos])); ++pos) {
+      ms += (t[pos] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  int64_t offset_s = 0;
+  if (pos < t.size() && (t[pos] == '+' || t[pos] == '-')) {
+    auto oh = digits(t, pos + 1, 2), om = digits(t, pos + 4, 2);
+    if (!oh || !om) return std::nullopt;
+    offset_s = (*oh * 3600 + *om * 60) * (t[pos] == '-' ? -1 : 1);
+  } else if (pos >= t.size() || (t[pos] != 'Z' && t[pos] != 'z')) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = *Y - 1900;
+  tm.tm_mon = *M - 1;
+  tm.tm_mday = *D;
+  tm.tm_hour = *h;
+  tm.tm_min = *m;
+  tm.tm_sec = *s;
+  int64_t epoch = static_cast<int64_t>(timegm(&tm)) - offset_s;
+  return epoch * 1000 + ms;
+}
+
+std::string encode_object_name(const std::string& name) { return percent_encode(name); }
+
+Result<ObjectListPage> parse_object_list(const std::string& json) {
+  nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return Error{ErrorKind::io, "the GCS objects list is not a JSON object"};
+  ObjectListPage page;
+  if (j.contains("items")) {
+    if (!j["items"].is_array()) return Error{ErrorKind::io, "the GCS objects list has a non-array 'items'"};
+    for (const auto& item : j["items"]) {
+      auto info = object_from_json(item);
+      if (!info.ok()) return info.error();
+      page.objects.push_back(std::move(*info));
+    }
+  }
+  if (j.contains("nextPageToken") && j["nextPageToken"].is_string()) page.next_page_token = j["nextPageToken"];
+  return page;
+}
+
+Result<ObjectInfo> parse_object_resource(const std::string& json) {
+  return object_from_json(nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false));
+}
+
+Error gcs_error(const http::Response& response, const std::string& what, const std::string& url,
+                const GcsConfig& config) {
+  // {"error": {"code": 403, "message": "...", "errors": [{"reason": "forbidden", ...}]}}
+  nlohmann::json j = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  std::string reason, message;
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    const auto& e = j["error"];
+    if (e.contains("message") && e["message"].is_string()) message = e["message"];
+    if (e.contains("errors") && e["errors"].is_array() && !e["errors"].empty() && e["errors"][0].is_object() &&
+        e["errors"][0].contains("reason") && e["errors"][0]["reason"].is_string()) {
+      reason = e["errors"][0]["reason"];
+    }
+  }
+  long status = response.status;
+  ErrorKind kind = ErrorKind::io;
+  if (status == 404) kind = ErrorKind::not_found;
+  if (status == 401 || status == 403) kind = ErrorKind::permission_denied;
+  std::string m = what + ": HTTP " + std::to_string(status);
+  if (!reason.empty()) m += " " + reason;
+  if (!message.empty()) m += ": " + message.substr(0, message.find('\n'));
+  m += " (GET " + http::redact_url(url) + ")";
+  bool anonymous = config.credentials.type == GcsAuth::anonymous;
+  if (status == 401 || status == 403) {
+    if (anonymous) {
+      m += "; no credentials were given, so access was anonymous: the bucket may not be public (set "
+           "google_service_account in store.obstore_config or GOOGLE_APPLICATION_CREDENTIALS)";
+    } else if (status == 401) {
+      m += "; the access token from " + config.credentials_source + " was rejected";
+    } else {
+      std::string who = config.credentials.client_email.empty() ? "the credentials" : config.credentials.client_email;
+      m += "; " + who + " lacks permission (needs storage.objects.list and storage.objects.get on gs://" +
+           config.bucket + ")";
+    }
+  }
+  return Error{kind, m};
+}
+
+std::string GcsClient::object_url(const std::string& name) const {
+  return config_.endpoint + "/storage/v1/b/" + encode_object_name(config_.bucket) + "/o/" + encode_object_name(name);
+}
+
+http::PrepareFn GcsClient::authorizer() const {
+  if (!tokens_) return {};
+  return [tokens = tokens_](http::Request& r) -> Status {
+    auto token = tokens->token();
+    if (!token.ok()) return token.error();
+    r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
+                                   [](const auto& h) { return h.first == "Authorization"; }),
+                    r.headers.end());
+    r.headers.emplace_back("Authorization", "Bearer " + *token);
+    return Status();
+  };
+}
+
+Result<ObjectListPage> GcsClient::list_page(const std::string& prefix, size_t max_results, const std::string& page_token) {
+  http::Request request;
+  request.url = config_.endpoint + "/storage/v1/b/" + encode_object_name(config_.bucket) +
+                "/o?prefix=" + percent_encode(prefix) + "&maxResults=" + std::to_string(max_results) +
+                "&fields=" + percent_encode("items(name,size,updated,etag),nextPageToken");
+  if (!page_token.empty()) request.url += "&pageToken=" + percent_encode(page_token);
+  auto response = engine_.perform(request, authorizer());
+  std::string what = "GCS list gs://" + config_.bucket + "/" + prefix;
+  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
+  if (response->status != 200) {
+    Error e = gcs_error(*response, what, request.url, config_);
+    if (response->status == 404) e.message += "; bucket '" + config_.bucket + "' does not exist";
+    return e;
+  }
+  auto page = parse_object_list(response->body);
+  if (!page.ok()) return Error{ErrorKind::io, what + ": " + page.error().message};
+  return page;
+}
+
+void GcsClient::get_range(const std::string& name, uint64_t offset, uint64_t length, Store::ReadCallback done) {
+  if (length == 0) return done(RangeRead{});
+  http::Request request;
+  request.url = object_url(name) + "?alt=media";
+  request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
+  request.max_body_bytes = offset + length;  // a 200 (Range ignored) starts at byte 0
+  std::string url = request.url;
+  std::string what = "GCS read gs://" + config_.bucket + "/" + name;
+  engine_.submit(
+      std::move(request),
+      [this, url, what, offset, length, done = std::move(done)](Result<http::Response> result) {
+        if (!result.ok()) return done(Error{result.error().kind, what + ": " + result.error().message});
+        long status = result->status;
+        if (status != 200 && status != 206 && status != 416) return done(gcs_error(*result, what, url, config_));
+        done(range_read_from_response(std::move(*result), offset, length, http::redact_url(url)));
+      },
+      authorizer());
+}
+
+Result<ObjectInfo> GcsClient::stat(const std::string& name) {
+  http::Request request;
+  request.url = object_url(name) + "?fields=" + percent_encode("name,size,updated,etag");
+  auto response = engine_.perform(request, authorizer());
+  std::string what = "GCS stat gs://" + config_.bucket + "/" + name;
+  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
+  if (response->status != 200) return gcs_error(*response, what, request.url, config_);
+  return parse_object_resource(response->body);
+}
+
+}  // namespace td::store::gcs
