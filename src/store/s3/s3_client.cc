@@ -77,7 +77,8 @@ S3Client::Call S3Client::build(S3Request r) const {
   return call;
 }
 
-Error S3Client::error_from(const http::Response& response, const std::string& what, const std::string& url) {
+Error s3_error(const http::Response& response, const std::string& what, const std::string& url,
+               const S3Config& config, bool mention_unsigned) {
   ErrorBody body = parse_error_body(response.body).value_or(ErrorBody{});
   std::string code = body.code;
   std::string region = response.header("x-amz-bucket-region").value_or(body.region);
@@ -85,6 +86,12 @@ Error S3Client::error_from(const http::Response& response, const std::string& wh
   if (const char* r = reason(response.status); *r) message += std::string(" ") + r;
   if (!code.empty()) message += ": " + code;
   if (!body.message.empty()) message += ": " + body.message;
+  if (code.empty() && !response.body.empty()) {
+    // Not an S3 error document (a proxy's HTML page, ...): show its start, on one line.
+    std::string start = response.body.substr(0, 200);
+    for (char& c : start) if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    message += ": " + start;
+  }
 
   ErrorKind kind = ErrorKind::io;
   if (response.status == 404) kind = ErrorKind::not_found;
@@ -92,25 +99,31 @@ Error S3Client::error_from(const http::Response& response, const std::string& wh
 
   bool region_problem = response.status == 301 || code == "PermanentRedirect" ||
                         code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException";
-  if (region_problem && !region.empty() && region != config_.region) {
-    message += " - bucket '" + config_.bucket + "' is in region " + region + ", not " + config_.region +
+  if (region_problem && !region.empty() && region != config.region) {
+    message += " - bucket '" + config.bucket + "' is in region " + region + ", not " + config.region +
                "; set region: " + region + " in store.obstore_config (or AWS_REGION=" + region + ")";
   } else if (response.status == 301) {
     message += " - the bucket is served by another endpoint" +
                (body.endpoint.empty() ? std::string() : " (" + body.endpoint + ")") + "; check region and endpoint";
   } else if (code == "SignatureDoesNotMatch") {
-    message += " - check the secret access key (from " + config_.credentials_source + ")";
+    message += " - check the secret access key (from " + config.credentials_source + ")";
   } else if (code == "InvalidAccessKeyId") {
-    message += " - check the access key id (from " + config_.credentials_source + ")";
+    message += " - check the access key id (from " + config.credentials_source + ")";
   } else if (code == "RequestTimeTooSkewed") {
     message += " - the local clock is off; fix it (SigV4 requests are valid for 15 minutes)";
-  } else if (response.status == 403 && config_.credentials.empty() && !config_.skip_signature &&
-             !unsigned_hint_given_.exchange(true)) {
+  } else if (response.status == 403 && mention_unsigned) {
     message += " - no AWS credentials were found (store.obstore_config, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
-               "or profile '" + config_.profile + "' in ~/.aws), so requests were sent unsigned; configure "
+               "or profile '" + config.profile + "' in ~/.aws), so requests were sent unsigned; configure "
                "credentials, or set skip_signature: true if the bucket is public";
   }
   return Error{kind, message};
+}
+
+Error S3Client::error_from(const http::Response& response, const std::string& what, const std::string& url) {
+  // The "no credentials" hint once: on the listing, or the first failed read.
+  bool hint = response.status == 403 && config_.credentials.empty() && !config_.skip_signature &&
+              !unsigned_hint_given_.exchange(true);
+  return s3_error(response, what, url, config_, hint);
 }
 
 Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys, const std::string& token) {

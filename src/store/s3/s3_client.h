@@ -43,6 +43,15 @@ http::Request to_http_request(const S3Config& c, const S3Request& r);
 // x-amz-security-token (with a token) and Authorization.
 void sign_http_request(http::Request& out, const S3Config& c, const S3Request& r, std::time_t now);
 
+// The error for a non-success S3 response: "<what> <url>: HTTP <status>
+// <reason>: <Code>: <Message>", plus a hint - the bucket's region (from
+// x-amz-bucket-region or <Region>) on PermanentRedirect /
+// AuthorizationHeaderMalformed, which key to check on SignatureDoesNotMatch /
+// InvalidAccessKeyId, and, with mention_unsigned, that no credentials were
+// found. Kinds: 404 not_found, 403 permission_denied, others io.
+Error s3_error(const http::Response& response, const std::string& what, const std::string& url,
+               const S3Config& config, bool mention_unsigned);
+
 class S3Client {
  public:
   S3Client(S3Config config, const http::EngineOptions& engine_options);
@@ -69,8 +78,7 @@ class S3Client {
     http::PrepareFn prepare;  // signs afresh per attempt; empty for unsigned requests
   };
   Call build(S3Request r) const;
-  // An error for a non-success response: Code, Message, status, URL, and a
-  // hint (wrong region, missing credentials, bad key).
+  // s3_error(), with the unsigned-requests hint given once.
   Error error_from(const http::Response& response, const std::string& what, const std::string& url);
 
   S3Config config_;
