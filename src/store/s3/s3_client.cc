@@ -26,14 +26,6 @@ const char* reason(long status) {
   }
 }
 
-}  // namespace
-
-std::string object_path(const S3Config& c, const std::string& key) { return c.base_path + encode_object_path(key); }
-
-std::string bucket_path(const S3Config& c) { return c.base_path.empty() ? "/" : c.base_path; }
-
-namespace {
-
 std::vector<std::pair<std::string, std::string>> all_headers(const S3Config& c, const S3Request& r) {
   auto headers = r.headers;
   headers.emplace_back("host", c.host);
@@ -42,6 +34,10 @@ std::vector<std::pair<std::string, std::string>> all_headers(const S3Config& c, 
 }
 
 }  // namespace
+
+std::string object_path(const S3Config& c, const std::string& key) { return c.base_path + encode_object_path(key); }
+
+std::string bucket_path(const S3Config& c) { return c.base_path.empty() ? "/" : c.base_path; }
 
 http::Request to_http_request(const S3Config& c, const S3Request& r) {
   http::Request out;
@@ -69,7 +65,8 @@ S3Client::Call S3Client::build(S3Request r) const {
   Call call;
   call.request = to_http_request(config_, r);
   if (config_.credentials.empty()) return call;  // unsigned: skip_signature, or nothing configured
-  // The engine outlives no client (it is the client's last member), so `this` stays valid.
+  // The engine is the client's last member, destroyed first (waiting for its
+  // transfers), so `this` outlives every attempt.
   call.prepare = [this, r = std::move(r)](http::Request& request) -> Status {
     sign_http_request(request, config_, r, std::time(nullptr));
     return Status();
