@@ -164,7 +164,7 @@ Status list_store(store::Store& store, const HeadersOptions& options, RunState& 
           continue;
         }
         st.listed++;
-        if (!keys.push(WorkItem{std::move(object), std::nullopt})) return false;
+        if (!keys.push(WorkItem{std::move(object), std::nullopt, std::nullopt})) return false;
       }
       return !st.failed.load();
     });

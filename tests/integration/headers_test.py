@@ -228,7 +228,7 @@ def test_errors(binary):
             ("store:\n  name: %s\nconcurrency:\n  n_consumers: 5\n  list_chunk_size: 10\n  max_buffer_size: 25\n  write_chunk_size: 10\n" % SAMPLES,
              "multiple of list_chunk_size"),
             ("store:\n  name: /nonexistent/dir\n", "does not exist"),
-            ("store:\n  name: s3://bucket\n", "not supported yet"),
+            ("store:\n  name: ftp://host/dir\n", "unknown scheme"),
             ("store: [\n", "invalid YAML"),
         ]
         for text, needle in cases:
