@@ -78,6 +78,12 @@ bool is_retryable_curl(CURLcode code) {
   }
 }
 
+// The server's certificate is not trusted: a configuration problem.
+bool is_tls_trust_error(CURLcode code) {
+  return code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE ||
+         code == CURLE_SSL_ISSUER_ERROR || code == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
+}
+
 struct Transfer {
   Request request;
   DoneFn done;
@@ -294,7 +300,14 @@ class Engine::Loop {
     if (code != CURLE_OK) {
       std::string detail = t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code);
       std::string tries = t->attempt > 1 ? " (after " + std::to_string(t->attempt) + " attempts)" : "";
-      t->done(Error{ErrorKind::io, t->request.method + " " + redact_url(t->request.url) + ": " + detail + tries});
+      std::string what = t->request.method + " " + redact_url(t->request.url) + ": " + detail + tries;
+      if (is_tls_trust_error(code)) {
+        // Every request to this store would fail the same way: a setup error, not an object's.
+        t->done(Error{ErrorKind::config, what + " (give your CA's PEM file with the ca_bundle option, "
+                                                "or set allow_invalid_certificates: true)"});
+        return;
+      }
+      t->done(Error{ErrorKind::io, what});
       return;
     }
     t->response.status = status;

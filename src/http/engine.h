@@ -62,7 +62,9 @@ struct EngineStats {
 // Authorization here, so a retried request is signed afresh.
 using PrepareFn = std::function<Status(Request&)>;
 // The final outcome: a Response with any status once retries are exhausted
-// or the status is not retryable; an Error (kind io) for transport failures.
+// or the status is not retryable; an Error for transport failures: kind
+// `config` when the server's TLS certificate is not trusted (every request
+// would fail alike), `io` otherwise.
 using DoneFn = std::function<void(Result<Response>)>;
 
 class Engine {

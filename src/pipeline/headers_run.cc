@@ -238,6 +238,9 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
         if (outcome.error) {
           st.errors++;
           log::debug(store.describe(outcome.object.key) + ": " + outcome.error->describe());
+          // A setup problem (untrusted TLS certificate, ...) would fail every
+          // object alike: stop early with one clear error instead of crawling.
+          if (outcome.error->kind == ErrorKind::config) st.fail(*outcome.error);
         }
         if (!rows.push(row::build_row(outcome))) slots.release();  // writer gone after a failure
       };

@@ -142,14 +142,16 @@ def main():
                       f"{len({e['connection'] for e in entries})} connections ({entries[0]['server_protocol']})")
 
             r = headers(binary, ["--store", tls.url, "--keys", keys_file, outs["noca"], "--quiet"], env)
-            # Exit 3: finished, every object an error row naming the certificate problem.
-            if r.returncode != 3:
-                raise AssertionError(f"noca: expected exit 3 (object errors), got {r.returncode}: {r.stderr}")
-            rows = duckdb(f"SELECT error_kind, error FROM read_parquet('{outs['noca']}/*.parquet')")
-            bad = [x for x in rows if x["error_kind"] != "io" or "certificate" not in (x["error"] or "")]
-            if len(rows) != len(keys) or bad:
-                raise AssertionError(f"noca: expected {len(keys)} certificate error rows, got {(bad or rows)[:3]}")
-            print(f"noca: exit 3, all {len(rows)} rows are io errors like: {rows[0]['error']}")
+            # Exit 1: an untrusted certificate fails the run at once with one clear
+            # error, and no part file claims success.
+            if r.returncode != 1:
+                raise AssertionError(f"noca: expected exit 1 (run failed), got {r.returncode}: {r.stderr}")
+            if "certificate" not in r.stderr or "ca_bundle" not in r.stderr:
+                raise AssertionError(f"noca: expected a certificate error naming ca_bundle: {r.stderr}")
+            left = [f for f in os.listdir(outs["noca"]) if f.endswith(".parquet")]
+            if left:
+                raise AssertionError(f"noca: a failed run left {left}")
+            print(f"noca: exit 1: {r.stderr.strip().splitlines()[-1]}")
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
