@@ -26,6 +26,10 @@ struct HeadersArgs {
   std::vector<std::string> suffixes;
   std::string compression = "snappy";
   bool overwrite = false;
+  bool resume = false;
+  std::optional<std::string> shard;        // "I/N"
+  std::optional<uint32_t> shard_count;     // with JOB_COMPLETION_INDEX (Kubernetes)
+  double stall_timeout_seconds = 600;
   bool quiet = false;
   bool loud = false;
   uint64_t max_header_bytes = 16ull << 20;

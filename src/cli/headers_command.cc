@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -22,32 +23,56 @@ int usage_error(const std::string& message) {
   return exit_usage;
 }
 
-bool is_our_output(const fs::path& p) {
-  std::string name = p.filename().string();
-  bool part = name.rfind("part-", 0) == 0 && name.size() > 8 && name.substr(name.size() - 8) == ".parquet";
-  bool tmp = name.rfind(".part-", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".tmp";
-  return part || tmp;
-}
-
-// OUT_DIR must exist; if it holds anything, --overwrite is required and then
-// only our own part files are removed (never anything else of the user's).
-Status prepare_out_dir(const std::string& dir, bool overwrite) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return Error{ErrorKind::config, "output directory does not exist: " + dir};
-  if (!fs::is_directory(dir, ec)) return Error{ErrorKind::config, "output path is not a directory: " + dir};
-  std::vector<fs::path> entries;
-  for (const auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e.path());
-  if (ec) return Error{ErrorKind::config, "cannot read output directory " + dir + ": " + ec.message()};
-  if (entries.empty()) return Status();
-  if (!overwrite) {
-    return Error{ErrorKind::config, "output directory " + dir + " is not empty (" + std::to_string(entries.size()) +
-                                        " entries); pass --overwrite to replace its part-*.parquet files"};
+// The shard from --shard I/N, else from the array-job environment of Slurm,
+// Kubernetes Indexed Jobs or AWS Batch; unsharded when none is set.
+Result<pipeline::Shard> choose_shard(const HeadersArgs& args) {
+  pipeline::Shard shard;
+  auto env = [](const char* name) -> std::optional<long long> {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    char* end = nullptr;
+    long long n = std::strtoll(v, &end, 10);
+    if (*end) return std::nullopt;
+    return n;
+  };
+  auto make = [&](long long index, long long count, const std::string& source) -> Result<pipeline::Shard> {
+    if (count < 1 || index < 0 || index >= count) {
+      return Error{ErrorKind::config, "bad shard from " + source + ": index " + std::to_string(index) + " of " +
+                                          std::to_string(count) + " (need 0 <= index < count)"};
+    }
+    shard.index = static_cast<uint32_t>(index);
+    shard.count = static_cast<uint32_t>(count);
+    shard.sharded = true;
+    shard.source = source;
+    return shard;
+  };
+  if (args.shard) {
+    unsigned long long i = 0, n = 0;
+    char extra = 0;
+    if (std::sscanf(args.shard->c_str(), "%llu/%llu%c", &i, &n, &extra) != 2) {
+      return Error{ErrorKind::config, "--shard wants INDEX/COUNT, e.g. 3/8 (0-based), got '" + *args.shard + "'"};
+    }
+    return make(static_cast<long long>(i), static_cast<long long>(n), "--shard");
   }
-  for (const auto& p : entries) {
-    if (is_our_output(p)) fs::remove(p, ec);
+  if (auto id = env("SLURM_ARRAY_TASK_ID")) {
+    auto count = env("SLURM_ARRAY_TASK_COUNT");
+    if (!count) return Error{ErrorKind::config, "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not"};
+    long long min = env("SLURM_ARRAY_TASK_MIN").value_or(0);  // --array=1-8 starts at 1
+    return make(*id - min, *count, "SLURM_ARRAY_TASK_ID");
   }
-  if (::access(dir.c_str(), W_OK) != 0) return Error{ErrorKind::config, "output directory is not writable: " + dir};
-  return Status();
+  if (auto index = env("JOB_COMPLETION_INDEX")) {
+    if (!args.shard_count) {
+      return Error{ErrorKind::config, "JOB_COMPLETION_INDEX is set: give the job's completions with --shard-count N"};
+    }
+    return make(*index, *args.shard_count, "JOB_COMPLETION_INDEX");
+  }
+  if (auto index = env("AWS_BATCH_JOB_ARRAY_INDEX")) {
+    auto size = env("AWS_BATCH_JOB_ARRAY_SIZE");
+    if (!size) return Error{ErrorKind::config, "AWS_BATCH_JOB_ARRAY_INDEX is set but AWS_BATCH_JOB_ARRAY_SIZE is not"};
+    return make(*index, *size, "AWS_BATCH_JOB_ARRAY_INDEX");
+  }
+  if (args.shard_count) return Error{ErrorKind::config, "--shard-count needs JOB_COMPLETION_INDEX in the environment"};
+  return shard;
 }
 
 std::string lower(std::string s) {
@@ -117,7 +142,21 @@ int run_headers_command(const HeadersArgs& args) {
   store_options.http.max_in_flight = config.n_consumers;
   auto store = store::open_store(config.store_name, store_options);
   if (!store.ok()) return usage_error(store.error().message);
-  if (Status s = prepare_out_dir(out_dir, args.overwrite); !s.ok()) return usage_error(s.error().message);
+  if (args.overwrite && args.resume) return usage_error("--overwrite and --resume cannot be combined");
+  auto shard = choose_shard(args);
+  if (!shard.ok()) return usage_error(shard.error().message);
+  if (shard->sharded) {
+    log::info("shard " + std::to_string(shard->index) + "/" + std::to_string(shard->count) + " (from " +
+              shard->source + ")");
+  }
+  auto mode = args.resume ? pipeline::OutputMode::resume
+                          : args.overwrite ? pipeline::OutputMode::overwrite : pipeline::OutputMode::fresh;
+  auto out = pipeline::OutputDir::prepare(out_dir, *shard, mode);
+  if (!out.ok()) return usage_error(out.error().message);
+  if (args.resume) {
+    log::info("resuming: " + std::to_string(out->existing_parts().size()) + " complete part files kept, " +
+              std::to_string(out->done_keys().size()) + " objects already done");
+  }
 
   pipeline::HeadersOptions options;
   options.prefixes = config.prefixes;
@@ -130,7 +169,8 @@ int run_headers_command(const HeadersArgs& args) {
   options.list_chunk_size = config.list_chunk_size;
   options.max_buffer_size = config.max_buffer_size;
   options.write_chunk_size = config.write_chunk_size;
-  options.out_dir = out_dir;
+  options.shard = *shard;
+  options.stall_timeout_seconds = args.stall_timeout_seconds;
   options.writer.codec = *codec;
   options.writer.created_by = "tiff-dumper version 0.1.0";
   options.fetch.first_read_bytes = args.first_read_bytes;
@@ -138,19 +178,23 @@ int run_headers_command(const HeadersArgs& args) {
   options.show_progress = !args.quiet && ::isatty(STDERR_FILENO);
 
   log::debug("store " + config.store_name + ", " + std::to_string(options.prefixes.size()) + " prefixes");
-  auto result = pipeline::run_headers(**store, options);
+  auto result = pipeline::run_headers(**store, options, *out);
   if (!result.ok()) {
     std::fprintf(stderr, "error: %s\n", result.error().describe().c_str());
     return exit_failed;
   }
   const auto& s = *result;
+  std::string extra;
+  if (s.resumed) extra += ", already done (resumed) " + std::to_string(s.resumed);
+  if (shard->sharded) extra += ", other shards " + std::to_string(s.other_shards);
   std::fprintf(stderr,
-               "summary: listed %llu, ok %llu, errors %llu, skipped (suffix) %llu, requests %llu, bytes read %llu, "
+               "summary: listed %llu, ok %llu, errors %llu, skipped (suffix) %llu%s, requests %llu, bytes read %llu, "
                "files %zu, elapsed %.2fs, %.0f headers/s\n",
                static_cast<unsigned long long>(s.listed), static_cast<unsigned long long>(s.ok),
-               static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.skipped),
+               static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.skipped), extra.c_str(),
                static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.bytes_read),
-               s.files.size(), s.elapsed_seconds, s.elapsed_seconds > 0 ? s.listed / s.elapsed_seconds : 0.0);
+               s.files.size(), s.elapsed_seconds,
+               s.elapsed_seconds > 0 ? (s.ok + s.errors) / s.elapsed_seconds : 0.0);
   return s.errors > 0 ? exit_object_errors : exit_ok;
 }
 

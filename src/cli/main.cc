@@ -32,6 +32,9 @@ const char* kHeadersHelp =
     "  and max_buffer_size a multiple of list_chunk_size. Unknown keys are errors.\n\n"
     "Every listed object whose key ends with a --suffix becomes exactly one row; an\n"
     "object that cannot be read or parsed gets `error_kind` and `error`.\n"
+    "Each complete part has a hidden keys record (.part-NNNNN.parquet.keys) used by\n"
+    "--resume; _SUCCESS.json (sharded: _SUCCESS-sNNNN.json, parts part-sNNNN-NNNNN.parquet)\n"
+    "is written last, with the counts, when the run is complete.\n"
     "A progress line is shown on a terminal; a summary is always printed to stderr.\n";
 
 }  // namespace
@@ -74,6 +77,17 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   headers_cmd->add_flag("--overwrite", headers.overwrite,
                         "Allow a non-empty OUT_DIR; its part-*.parquet files are replaced");
+  headers_cmd->add_flag("--resume", headers.resume,
+                        "Continue an interrupted run in OUT_DIR: keep its complete part files, skip their objects");
+  headers_cmd->add_option("--shard", headers.shard,
+                          "Process only shard INDEX of COUNT (0-based, e.g. 3/8): a stable hash of each key picks its "
+                          "shard. Default: from SLURM_ARRAY_TASK_ID/_COUNT, JOB_COMPLETION_INDEX (with "
+                          "--shard-count) or AWS_BATCH_JOB_ARRAY_INDEX/_SIZE");
+  headers_cmd->add_option("--shard-count", headers.shard_count,
+                          "Number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes)");
+  headers_cmd->add_option("--stall-timeout", headers.stall_timeout_seconds,
+                          "Fail the run when nothing progresses for this many seconds (watchdog)")
+      ->capture_default_str();
   headers_cmd->add_flag("--quiet", headers.quiet, "No progress line, only warnings, errors and the summary");
   headers_cmd->add_flag("--loud", headers.loud, "Debug logs (one line per failed object, files written)");
   headers_cmd->add_option("--max-header-bytes", headers.max_header_bytes, "Cap on bytes read for one header")

@@ -71,7 +71,8 @@ struct WorkItem {
 
 // Shared counters and the first fatal error, visible to every stage.
 struct RunState {
-  std::atomic<uint64_t> listed{0}, skipped{0}, done{0}, errors{0}, requests{0}, bytes_read{0};
+  std::atomic<uint64_t> listed{0}, skipped{0}, other_shards{0}, resumed{0}, done{0}, errors{0}, requests{0},
+      bytes_read{0};
   std::atomic<bool> failed{false};
   std::mutex mu;
   std::optional<Error> fatal;
@@ -83,48 +84,40 @@ struct RunState {
   }
 };
 
-// Writes rows into part files of at most `chunk` rows, each under a temporary
-// name until complete, so a reader never sees a half-written file.
+// Writes rows into part files of at most `write_chunk_size` rows, each under
+// a temporary name until complete (with the record of its keys), so a reader
+// never sees a half-written file and --resume knows what is done.
 class PartWriter {
  public:
-  PartWriter(const HeadersOptions& options, std::vector<std::string>& files) : options_(options), files_(files) {}
+  PartWriter(const HeadersOptions& options, const OutputDir& out, std::vector<std::string>& files)
+      : options_(options), out_(out), files_(files), next_index_(out.next_part_index()) {}
 
   Status write(const parquet::Value& row) {
     if (!writer_) {
       if (Status s = open(); !s.ok()) return s;
     }
     if (Status s = writer_->write_row(row); !s.ok()) return s;
+    const auto& fields = std::get<parquet::Value::FieldsBox>(row.raw()).fields;
+    keys_.push_back(std::get<std::string>(fields[row::column_index("path")].raw()));
     if (writer_->rows_written() >= options_.write_chunk_size) return finish();
     return Status();
   }
 
   Status finish() {
-    // An empty listing still yields one (empty) file, so the dataset and its
-    // schema are there to query.
-    if (!writer_ && files_.empty()) {
+    // A run that writes nothing still yields one (empty) file, so the dataset
+    // and its schema are there to query.
+    if (!writer_ && files_.empty() && out_.existing_parts().empty()) {
       if (Status s = open(); !s.ok()) return s;
     }
     if (!writer_) return Status();
     Status s = writer_->close();
     writer_.reset();
     if (!s.ok()) return s;
-    std::error_code ec;
-    fs::rename(tmp_path_, final_path_, ec);
-    if (ec) return Error{ErrorKind::io, "cannot rename " + tmp_path_ + ": " + ec.message()};
-    files_.push_back(final_path_);
-    log::debug("wrote " + final_path_);
-    return Status();
-  }
-
-  Status open() {
-    std::string name = part_file_name(files_.size());
-    tmp_path_ = (fs::path(options_.out_dir) / ("." + name + ".tmp")).string();
-    final_path_ = (fs::path(options_.out_dir) / name).string();
-    parquet::WriterOptions w = options_.writer;
-    w.row_group_rows = std::min<uint64_t>(w.row_group_rows, options_.write_chunk_size);
-    auto opened = parquet::FileWriter::open(tmp_path_, row::row_schema(), w);
-    if (!opened.ok()) return opened.error();
-    writer_ = std::move(*opened);
+    if (Status k = out_.write_keys(index_, keys_); !k.ok()) return k;
+    if (Status c = out_.commit_part(index_, tmp_path_); !c.ok()) return c;
+    files_.push_back(out_.part_path(index_));
+    log::debug("wrote " + files_.back());
+    keys_.clear();
     return Status();
   }
 
@@ -137,10 +130,26 @@ class PartWriter {
   }
 
  private:
+  Status open() {
+    index_ = next_index_++;
+    fs::path final_path = out_.part_path(index_);
+    tmp_path_ = (final_path.parent_path() / ("." + final_path.filename().string() + ".tmp")).string();
+    parquet::WriterOptions w = options_.writer;
+    w.row_group_rows = std::min<uint64_t>(w.row_group_rows, options_.write_chunk_size);
+    auto opened = parquet::FileWriter::open(tmp_path_, row::row_schema(), w);
+    if (!opened.ok()) return opened.error();
+    writer_ = std::move(*opened);
+    return Status();
+  }
+
   const HeadersOptions& options_;
+  const OutputDir& out_;
   std::vector<std::string>& files_;
+  uint64_t next_index_;
+  uint64_t index_ = 0;
   std::unique_ptr<parquet::FileWriter> writer_;
-  std::string tmp_path_, final_path_;
+  std::string tmp_path_;
+  std::vector<std::string> keys_;  // `path` of each row in the open part
 };
 
 void print_progress(const RunState& st, Clock::time_point start, bool final_line) {
@@ -153,7 +162,24 @@ void print_progress(const RunState& st, Clock::time_point start, bool final_line
   std::fflush(stderr);
 }
 
-Status list_store(store::Store& store, const HeadersOptions& options, RunState& st, BoundedQueue<WorkItem>& keys) {
+// Queues an object unless another shard owns it or a kept part holds it.
+bool enqueue(WorkItem item, const HeadersOptions& options, const OutputDir& out, RunState& st,
+             BoundedQueue<WorkItem>& keys) {
+  const std::string& id = item.path ? *item.path : item.object.key;
+  if (!options.shard.owns(id)) {
+    st.other_shards++;
+    return true;
+  }
+  st.listed++;
+  if (out.done_keys().count(id)) {
+    st.resumed++;
+    return true;
+  }
+  return keys.push(std::move(item));
+}
+
+Status list_store(store::Store& store, const HeadersOptions& options, const OutputDir& out, RunState& st,
+                  BoundedQueue<WorkItem>& keys) {
   std::vector<std::string> prefixes = options.prefixes;
   if (prefixes.empty()) prefixes.push_back("");
   for (const auto& prefix : prefixes) {
@@ -163,8 +189,7 @@ Status list_store(store::Store& store, const HeadersOptions& options, RunState& 
           st.skipped++;
           continue;
         }
-        st.listed++;
-        if (!keys.push(WorkItem{std::move(object), std::nullopt, std::nullopt})) return false;
+        if (!enqueue(WorkItem{std::move(object), std::nullopt, std::nullopt}, options, out, st, keys)) return false;
       }
       return !st.failed.load();
     });
@@ -173,7 +198,7 @@ Status list_store(store::Store& store, const HeadersOptions& options, RunState& 
   return Status();
 }
 
-Status read_key_list(const HeadersOptions& options, RunState& st, BoundedQueue<WorkItem>& keys) {
+Status read_key_list(const HeadersOptions& options, const OutputDir& out, RunState& st, BoundedQueue<WorkItem>& keys) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (options.keys_file != "-") {
@@ -192,8 +217,7 @@ Status read_key_list(const HeadersOptions& options, RunState& st, BoundedQueue<W
     item.object.key = key.ok() ? *key : line;
     if (!key.ok()) item.error = key.error();
     item.path = line;
-    st.listed++;
-    if (!keys.push(std::move(item))) break;
+    if (!enqueue(std::move(item), options, out, st, keys)) break;
   }
   if (in->bad()) return Error{ErrorKind::io, "error reading key list " + options.keys_file};
   return Status();
@@ -201,13 +225,7 @@ Status read_key_list(const HeadersOptions& options, RunState& st, BoundedQueue<W
 
 }  // namespace
 
-std::string part_file_name(uint64_t index) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "part-%05llu.parquet", static_cast<unsigned long long>(index));
-  return buf;
-}
-
-Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options) {
+Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options, const OutputDir& out) {
   const auto start = Clock::now();
   RunState st;
   BoundedQueue<WorkItem> keys(options.max_buffer_size);
@@ -218,7 +236,8 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   log::debug("up to " + std::to_string(in_flight) + " objects in flight");
 
   std::thread lister([&] {
-    Status s = options.keys_file.empty() ? list_store(store, options, st, keys) : read_key_list(options, st, keys);
+    Status s = options.keys_file.empty() ? list_store(store, options, out, st, keys)
+                                         : read_key_list(options, out, st, keys);
     if (!s.ok()) st.fail(s.error());
     keys.close();
   });
@@ -257,19 +276,33 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
     rows.close();
   });
 
+  // Monitor: the progress line, and a watchdog so the run never hangs. Every
+  // transfer has its own timeouts; this catches whatever slips past them.
   std::atomic<bool> finished{false};
-  std::thread progress;
-  if (options.show_progress) {
-    progress = std::thread([&] {
-      while (!finished.load()) {
-        print_progress(st, start, false);
-        for (int i = 0; i < 5 && !finished.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::thread monitor([&] {
+    uint64_t last_activity = 0;
+    auto last_change = Clock::now();
+    while (!finished.load()) {
+      if (options.show_progress) print_progress(st, start, false);
+      for (int i = 0; i < 5 && !finished.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      uint64_t activity = st.done.load() + st.listed.load() + st.other_shards.load() + st.skipped.load();
+      if (activity != last_activity) {
+        last_activity = activity;
+        last_change = Clock::now();
+      } else if (std::chrono::duration<double>(Clock::now() - last_change).count() > options.stall_timeout_seconds) {
+        // Threads are stuck in I/O we cannot cancel: report and leave. Only
+        // committed parts remain; no manifest claims the run complete.
+        log::error("no progress for " + std::to_string(static_cast<int>(options.stall_timeout_seconds)) +
+                   " s (listed " + std::to_string(st.listed.load()) + ", done " + std::to_string(st.done.load()) +
+                   "); giving up. Rerun with --resume to continue.");
+        std::fflush(stderr);
+        std::_Exit(1);
       }
-    });
-  }
+    }
+  });
 
   HeadersSummary summary;
-  PartWriter writer(options, summary.files);
+  PartWriter writer(options, out, summary.files);
   while (auto row = rows.pop()) {
     if (!st.failed.load()) {
       if (Status s = writer.write(*row); s.ok()) {
@@ -288,23 +321,28 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   lister.join();
   dispatcher.join();
   finished = true;
-  if (progress.joinable()) {
-    progress.join();
-    print_progress(st, start, true);
-  }
+  monitor.join();
+  if (options.show_progress) print_progress(st, start, true);
 
   if (st.fatal) return *st.fatal;
   summary.listed = st.listed;
+  summary.resumed = st.resumed;
+  summary.other_shards = st.other_shards;
   summary.skipped = st.skipped;
   summary.errors = st.errors;
   summary.ok = st.done - st.errors;
   summary.requests = st.requests;
   summary.bytes_read = st.bytes_read;
   summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (st.done != st.listed) {
-    return Error{ErrorKind::internal, "wrote " + std::to_string(st.done.load()) + " rows for " +
+  if (st.done + st.resumed != st.listed) {
+    return Error{ErrorKind::internal, "wrote " + std::to_string(st.done.load()) + " rows (+" +
+                                          std::to_string(st.resumed.load()) + " kept) for " +
                                           std::to_string(st.listed.load()) + " listed objects"};
   }
+  std::vector<std::string> all_files = out.existing_parts();
+  all_files.insert(all_files.end(), summary.files.begin(), summary.files.end());
+  RunCounts counts{summary.listed, summary.ok, summary.errors, summary.resumed};
+  if (Status m = out.write_manifest(counts, all_files); !m.ok()) return m.error();
   return summary;
 }
 

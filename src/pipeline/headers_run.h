@@ -9,6 +9,7 @@
 
 #include "parquet/file_writer.h"
 #include "pipeline/fetch_header.h"
+#include "pipeline/output_dir.h"
 #include "store/store.h"
 #include "util/status.h"
 
@@ -25,14 +26,17 @@ struct HeadersOptions {
   size_t list_chunk_size = 10000;         // keys per listing page
   size_t max_buffer_size = 1000000;       // keys buffered between lister and fetchers
   size_t write_chunk_size = 100000;       // rows per Parquet file
-  std::string out_dir;                    // existing directory
+  Shard shard;                            // this run's share of the keys
+  double stall_timeout_seconds = 600;     // watchdog: fail if nothing completes for this long
   parquet::WriterOptions writer;
   FetchOptions fetch;
   bool show_progress = false;             // a live progress line on stderr
 };
 
 struct HeadersSummary {
-  uint64_t listed = 0;       // objects that matched the suffixes (one row each)
+  uint64_t listed = 0;       // objects that matched the suffixes and this shard (one row each)
+  uint64_t resumed = 0;      // of those, already in parts kept by --resume
+  uint64_t other_shards = 0; // listed keys that belong to other shards
   uint64_t skipped = 0;      // listed keys that did not match the suffixes
   uint64_t ok = 0;
   uint64_t errors = 0;       // rows with error_kind set
@@ -42,10 +46,8 @@ struct HeadersSummary {
   std::vector<std::string> files;  // Parquet files written, in order
 };
 
-// Fails (nothing claims success) on a listing error or a write error.
-Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options);
-
-// "part-00042.parquet"
-std::string part_file_name(uint64_t index);
+// Writes the parts into `out` (already prepared) and, on success, its
+// manifest. Fails (nothing claims success) on a listing or write error.
+Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options, const OutputDir& out);
 
 }  // namespace td::pipeline

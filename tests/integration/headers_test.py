@@ -163,7 +163,7 @@ def test_readback(binary):
         wasm = os.path.join(JS, "read_parquet.mjs")
         if os.path.exists(wasm):
             total = 0
-            for f in sorted(os.listdir(out)):
+            for f in sorted(f for f in os.listdir(out) if f.endswith(".parquet")):
                 r = run(["node", wasm, "wasm", os.path.join(out, f)])
                 check(r.returncode == 0, f"parquet-wasm failed on {f}: {r.stderr}")
                 wrows = json.loads(r.stdout)["rows"]
@@ -250,7 +250,8 @@ def test_errors(binary):
         check("not empty" in r.stderr and "--overwrite" in r.stderr, r.stderr)
         headers(binary, ["--store", SAMPLES, out, "--overwrite", "--quiet"], expect=0)
         headers(binary, ["--store", SAMPLES, out, "--overwrite", "--quiet", "--compression", "zstd"], expect=0)
-        check(sorted(os.listdir(out)) == ["notes.txt", "part-00000.parquet"], f"out: {os.listdir(out)}")
+        check(sorted(os.listdir(out)) == [".part-00000.parquet.keys", "_SUCCESS.json", "notes.txt", "part-00000.parquet"],
+              f"out: {os.listdir(out)}")
         n = duckdb(f"SELECT count(*) AS n FROM read_parquet('{out}/*.parquet')")[0]["n"]
         check(int(n) == len(tiff_files(SAMPLES)), f"rows {n}")
         # Empty directory: exit 0, one empty file with the full schema.
@@ -290,8 +291,10 @@ def test_split(binary):
         os.makedirs(out)
         r = headers(binary, [cfg, out, "--loud"], expect=0)
         check("skipped (suffix) 1" in r.stderr, r.stderr)
-        files = sorted(os.listdir(out))
+        files = sorted(f for f in os.listdir(out) if f.endswith(".parquet"))
         check(files == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"], f"files: {files}")
+        manifest = json.load(open(os.path.join(out, "_SUCCESS.json")))
+        check(manifest["rows"] == 25 and manifest["files"] == files and manifest["complete"], f"manifest: {manifest}")
         counts = duckdb(f"SELECT filename, count(*) AS n FROM read_parquet('{out}/*.parquet', filename=true) GROUP BY 1 ORDER BY 1")
         check([int(c["n"]) for c in counts] == [10, 10, 5], f"counts: {counts}")
         paths = duckdb(f"SELECT count(DISTINCT path) AS n, min(path) AS lo, max(path) AS hi FROM read_parquet('{out}/*.parquet')")[0]
@@ -398,13 +401,93 @@ def test_keys(binary):
         print("OK: key lists")
 
 
+def make_links(src, n, per_dir=100):
+    samples = tiff_files(SAMPLES)
+    for i in range(n):
+        d = os.path.join(src, f"d{i // per_dir:03d}")
+        if i % per_dir == 0:
+            os.makedirs(d)
+        os.link(samples[i % len(samples)], os.path.join(d, f"img{i:05d}.tif"))
+
+
+def test_resume(binary):
+    """--resume keeps complete parts, drops leftovers, and writes each object once."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "in")
+        make_links(src, 1000)
+        out = os.path.join(tmp, "out")
+        os.makedirs(out)
+        cfg = os.path.join(tmp, "c.yaml")
+        write(cfg, f"store:\n  name: {src}\nconcurrency:\n  n_consumers: 4\n  list_chunk_size: 100\n"
+                   f"  max_buffer_size: 1000\n  write_chunk_size: 100\n")
+        headers(binary, [cfg, out, "--quiet"], expect=0)
+        # Simulate a crash: the last two parts and the manifest never made it;
+        # a half-written temporary and an uncommitted keys record remain.
+        for name in ("part-00008.parquet", "part-00009.parquet", "_SUCCESS.json"):
+            os.remove(os.path.join(out, name))
+        os.remove(os.path.join(out, ".part-00009.parquet.keys"))
+        write(os.path.join(out, ".part-00010.parquet.tmp"), "garbage")
+        r = headers(binary, [cfg, out], expect=2)
+        check("--resume" in r.stderr, f"a fresh run into a used directory must point to --resume: {r.stderr}")
+        r = headers(binary, [cfg, out, "--resume"], expect=0)
+        check("already done (resumed) 800" in r.stderr, r.stderr)
+        got = duckdb(f"SELECT count(*) AS n, count(DISTINCT path) AS d FROM read_parquet('{out}/*.parquet')")[0]
+        check(int(got["n"]) == 1000 and int(got["d"]) == 1000, f"after resume: {got}")
+        check(not any(f.endswith(".tmp") for f in os.listdir(out)), f"leftovers: {os.listdir(out)}")
+        manifest = json.load(open(os.path.join(out, "_SUCCESS.json")))
+        check(manifest["rows"] == 1000 and manifest["resumed"] == 800, f"manifest: {manifest}")
+        # Resuming a complete run does nothing more.
+        r = headers(binary, [cfg, out, "--resume"], expect=0)
+        got = duckdb(f"SELECT count(*) AS n FROM read_parquet('{out}/*.parquet')")[0]
+        check(int(got["n"]) == 1000, f"second resume: {got}")
+        print("OK: resume")
+
+
+def test_shards(binary):
+    """Shards into one directory: disjoint, together exactly the unsharded run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "in")
+        make_links(src, 500)
+        whole = os.path.join(tmp, "whole")
+        os.makedirs(whole)
+        headers(binary, ["--store", src, whole, "--quiet"], expect=0)
+        out = os.path.join(tmp, "out")
+        os.makedirs(out)
+        for i in range(4):
+            headers(binary, ["--store", src, out, "--quiet", "--shard", f"{i}/4"], expect=0)
+        # The environment of an array job picks the shard too (Slurm counts from MIN).
+        env_out = os.path.join(tmp, "env")
+        os.makedirs(env_out)
+        for i in range(1, 5):
+            env = dict(os.environ, SLURM_ARRAY_TASK_ID=str(i), SLURM_ARRAY_TASK_COUNT="4", SLURM_ARRAY_TASK_MIN="1")
+            r = run([binary, "headers", "--store", src, env_out], env=env)
+            check(r.returncode == 0 and f"shard {i - 1}/4 (from SLURM_ARRAY_TASK_ID)" in r.stderr, r.stderr)
+        for d in (out, env_out):
+            names = sorted(os.listdir(d))
+            check(sum(n.startswith("_SUCCESS-s") for n in names) == 4, f"manifests: {names}")
+            check(all(n.startswith(("part-s", ".part-s", "_SUCCESS-s")) for n in names), f"names: {names}")
+            diff = duckdb(f"SELECT count(*) AS n FROM ((SELECT path FROM read_parquet('{d}/*.parquet') EXCEPT ALL "
+                          f"SELECT path FROM read_parquet('{whole}/*.parquet')) UNION ALL "
+                          f"(SELECT path FROM read_parquet('{whole}/*.parquet') EXCEPT ALL "
+                          f"SELECT path FROM read_parquet('{d}/*.parquet')))")[0]
+            check(int(diff["n"]) == 0, f"{d}: shards differ from the whole run by {diff['n']} keys")
+        per = duckdb(f"SELECT count(*) AS n FROM read_parquet('{out}/*.parquet') GROUP BY filename")
+        check(len(per) == 4 and all(int(p["n"]) > 50 for p in per), f"shard sizes: {per}")
+        r = headers(binary, ["--store", src, out, "--shard", "4/4"], expect=2)
+        check("bad shard" in r.stderr, r.stderr)
+        r = headers(binary, ["--store", src, out, "--shard", "0/4"], expect=2)
+        check("--resume" in r.stderr, f"a shard's own files must block a fresh run: {r.stderr}")
+        print("OK: 4 shards == whole run, each key once")
+
+
 def main():
     binary, name = sys.argv[1], sys.argv[2]
     if not os.path.isdir(os.path.join(JS, "node_modules")):
         print("SKIP: tests/js/node_modules missing (run scripts/install-deps)")
         sys.exit(SKIP)
     {"readback": test_readback, "errors": test_errors, "split": test_split,
-     "permissions": test_permissions, "many": test_many, "keys": test_keys}[name](binary)
+     "permissions": test_permissions, "many": test_many, "keys": test_keys,
+     "resume": test_resume, "shards": test_shards}[name](binary)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 #include "pipeline/bounded_queue.h"
 #include "pipeline/fetch_header.h"
 #include "pipeline/headers_run.h"
+#include "pipeline/output_dir.h"
 
 namespace td::pipeline {
 namespace {
@@ -18,9 +19,17 @@ TEST(Coalesce, MergesNearbyRangesOnly) {
   EXPECT_EQ(out[2], (R{10'000'000, 8}));
 }
 
-TEST(PartFileName, IsZeroPadded) {
-  EXPECT_EQ(part_file_name(0), "part-00000.parquet");
-  EXPECT_EQ(part_file_name(123456), "part-123456.parquet");
+TEST(Shard, StableHashSplitsDisjointlyAndCoversAll) {
+  EXPECT_EQ(stable_hash(""), 14695981039346656037ull);  // FNV-1a offset basis
+  EXPECT_EQ(stable_hash("a"), 0xaf63dc4c8601ec8cull);   // published FNV-1a 64 test vector
+  const uint32_t n = 7;
+  std::vector<int> owners(1000, 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    Shard s{i, n, true, "test"};
+    for (int k = 0; k < 1000; ++k) owners[k] += s.owns("key/" + std::to_string(k) + ".tif");
+  }
+  for (int k = 0; k < 1000; ++k) EXPECT_EQ(owners[k], 1) << k;
+  EXPECT_TRUE(Shard{}.owns("anything"));
 }
 
 TEST(BoundedQueue, AppliesBackpressureAndDrainsAfterClose) {

@@ -1,0 +1,74 @@
+// The output directory of a `headers` run: names of part files, the record of
+// which keys each completed part holds (so --resume skips them), and the
+// per-shard completion manifest. Several shards may share one directory; each
+// only ever touches its own files.
+//
+//   part-00000.parquet                 unsharded        part-s0003-00000.parquet   shard 3
+//   .part-00000.parquet.keys           keys of a completed part (JSON string per line)
+//   _SUCCESS.json / _SUCCESS-s0003.json written last, when the run (shard) is complete
+//
+// A part is committed by renaming its keys file, then the Parquet file, into
+// place; a keys file without its Parquet file is an uncommitted leftover.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "util/status.h"
+
+namespace td::pipeline {
+
+struct Shard {
+  uint32_t index = 0;
+  uint32_t count = 1;
+  bool sharded = false;  // names carry the shard (set whenever a shard was chosen)
+  std::string source;    // where it came from ("--shard", "SLURM_ARRAY_TASK_ID", ...)
+  // Whether `key` belongs to this shard: a stable hash of the key, modulo count.
+  bool owns(const std::string& key) const;
+};
+
+// Stable 64-bit FNV-1a: the same on every machine and run.
+uint64_t stable_hash(const std::string& key);
+
+enum class OutputMode { fresh, overwrite, resume };
+
+struct RunCounts {
+  uint64_t listed = 0, ok = 0, errors = 0, resumed = 0;
+};
+
+class OutputDir {
+ public:
+  // Checks and prepares `dir` for this shard:
+  //   fresh: the shard must have no files there (unsharded: the directory must be empty);
+  //   overwrite: removes this shard's files (nothing else);
+  //   resume: keeps completed parts, loads their keys, removes leftovers.
+  // Removes this shard's manifest in every mode: an unfinished run never looks complete.
+  static Result<OutputDir> prepare(const std::string& dir, const Shard& shard, OutputMode mode);
+
+  const std::string& dir() const { return dir_; }
+  std::string part_path(uint64_t index) const;
+  std::string keys_path(uint64_t index) const;
+  uint64_t next_part_index() const { return next_part_index_; }
+  // Keys (`path` values) already written by completed parts (resume only).
+  const std::unordered_set<std::string>& done_keys() const { return done_keys_; }
+  const std::vector<std::string>& existing_parts() const { return existing_parts_; }
+
+  // Writes the keys record of a part (to a temporary name; commit_part renames).
+  Status write_keys(uint64_t index, const std::vector<std::string>& keys) const;
+  // Renames keys record then Parquet file into place.
+  Status commit_part(uint64_t index, const std::string& parquet_tmp_path) const;
+  Status write_manifest(const RunCounts& counts, const std::vector<std::string>& files) const;
+  std::string manifest_path() const;
+
+ private:
+  std::string name_prefix() const;  // "part-" or "part-s0003-"
+  std::string dir_;
+  Shard shard_;
+  uint64_t next_part_index_ = 0;
+  std::unordered_set<std::string> done_keys_;
+  std::vector<std::string> existing_parts_;
+};
+
+}  // namespace td::pipeline
