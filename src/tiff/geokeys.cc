@@ -1,7 +1,10 @@
 #include "tiff/geokeys.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "tiff/tags.h"
@@ -9,25 +12,73 @@
 namespace td::tiff {
 namespace {
 
-// [offset, offset + count) of a sequence of `size` elements, clamped to it.
-template <typename Seq>
-Seq slice(const Seq& all, uint64_t offset, uint64_t count) {
-  uint64_t start = std::min<uint64_t>(offset, all.size());
-  uint64_t len = std::min<uint64_t>(count, all.size() - start);
-  return Seq(all.begin() + static_cast<ptrdiff_t>(start),
-             all.begin() + static_cast<ptrdiff_t>(start + len));
+using KeyValue = decltype(GeoKey::value);
+
+// Keys may point anywhere into the params tags, overlapping freely. Legitimate files never
+// decode more values than the directory and params tags hold; this budget keeps crafted
+// ones (a million keys each taking a million doubles) from multiplying memory and time.
+class Slicer {
+ public:
+  explicit Slicer(uint64_t budget) : budget_(budget) {}
+
+  // [offset, offset + count) of `all`, clamped to it and to the remaining budget.
+  template <typename Out, typename Seq>
+  Out slice(const Seq& all, uint64_t offset, uint64_t count) {
+    const uint64_t start = std::min<uint64_t>(offset, all.size());
+    const uint64_t len = std::min({count, all.size() - start, budget_});
+    budget_ -= len;
+    Out out;
+    out.reserve(len);
+    for (uint64_t i = start; i < start + len; ++i) out.push_back(convert<Out>(all[i]));
+    return out;
+  }
+
+ private:
+  template <typename Out, typename T>
+  static typename Out::value_type convert(const T& v) {
+    if constexpr (std::is_same_v<T, Rational>) {
+      if (v.denominator == 0) return std::numeric_limits<double>::quiet_NaN();
+      return static_cast<double>(v.numerator) / static_cast<double>(v.denominator);
+    } else {
+      return static_cast<typename Out::value_type>(v);
+    }
+  }
+  uint64_t budget_;
+};
+
+// Values of a key stored in another tag: GeoDoubleParams, GeoAsciiParams or, rarely,
+// any other tag of the IFD.
+KeyValue values_from_tag(const Tag& t, uint64_t offset, uint64_t count, Slicer& slicer) {
+  using U = std::vector<uint64_t>;
+  using D = std::vector<double>;
+  return std::visit(
+      [&](const auto& v) -> KeyValue {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string>) {
+          std::string piece = slicer.slice<std::string>(v, offset, count);
+          if (!piece.empty() && piece.back() == '|') piece.pop_back();  // piece separator
+          return piece;
+        } else if constexpr (std::is_same_v<V, U> || std::is_same_v<V, std::vector<uint8_t>>) {
+          return slicer.slice<U>(v, offset, count);
+        } else if constexpr (std::is_same_v<V, std::monostate>) {
+          return U{};
+        } else {  // doubles, rationals, signed integers: as doubles
+          return slicer.slice<D>(v, offset, count);
+        }
+      },
+      t.values);
 }
 
-// Values of a key stored in another tag (GeoDoubleParams, GeoAsciiParams or, rarely,
-// any other tag of the IFD).
-decltype(GeoKey::value) values_from_tag(const Tag& t, uint64_t offset, uint64_t count) {
-  if (auto* s = std::get_if<std::string>(&t.values)) {
-    std::string piece = slice(*s, offset, count);
-    if (!piece.empty() && piece.back() == '|') piece.pop_back();  // GeoAsciiParams separator
-    return piece;
-  }
-  if (auto* u = std::get_if<std::vector<uint64_t>>(&t.values)) return slice(*u, offset, count);
-  return slice(t.as_doubles(), offset, count);  // doubles, rationals, signed: as doubles
+uint64_t value_count(const Tag& t) {
+  return std::visit(
+      [](const auto& v) -> uint64_t {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+          return 0;
+        } else {
+          return v.size();
+        }
+      },
+      t.values);
 }
 
 }  // namespace
@@ -38,26 +89,31 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
   const auto* dir = std::get_if<std::vector<uint64_t>>(&dir_tag->values);
   if (dir == nullptr || dir->size() < 4) return std::nullopt;
 
+  // First tag of each code, built once: keys may name any tag, and there may be many keys.
+  std::unordered_map<uint16_t, const Tag*> by_code;
+  uint64_t budget = 0;  // what the IFD holds, the directory included
+  for (auto it = ifd.tags.rbegin(); it != ifd.tags.rend(); ++it) by_code[it->code] = &*it;
+  for (const auto& [code, t] : by_code) budget += value_count(*t);
+  Slicer slicer(budget);
+
   GeoKeyDirectory out;
   out.version = static_cast<uint16_t>((*dir)[0]);
   out.revision_major = static_cast<uint16_t>((*dir)[1]);
   out.revision_minor = static_cast<uint16_t>((*dir)[2]);
   // The declared key count may exceed the entries present; decode those that exist.
-  uint64_t n = std::min<uint64_t>((*dir)[3], (dir->size() - 4) / 4);
+  const uint64_t n = std::min<uint64_t>((*dir)[3], (dir->size() - 4) / 4);
   out.keys.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     const uint64_t* e = dir->data() + 4 + 4 * i;
     GeoKey key;
     key.id = static_cast<uint16_t>(e[0]);
     const uint64_t location = e[1], count = e[2], value = e[3];
+    auto found = location <= 0xFFFF ? by_code.find(static_cast<uint16_t>(location)) : by_code.end();
     if (location == 0) {
       key.value = std::vector<uint64_t>{value};  // the value is the offset field itself
-    } else if (location == tag::geo_key_directory) {
-      key.value = slice(*dir, value, count);
-    } else if (const Tag* t = location <= 0xFFFF ? ifd.find(static_cast<uint16_t>(location))
-                                                 : nullptr;
-               t != nullptr && t->loaded()) {
-      key.value = values_from_tag(*t, value, count);
+    } else if (found != by_code.end() && found->second->loaded()) {
+      // Includes 34735 itself: some writers keep SHORT lists in the directory.
+      key.value = values_from_tag(*found->second, value, count, slicer);
     } else if (location == tag::geo_double_params) {
       key.value = std::vector<double>{};  // the params tag is missing: keep the id
     } else if (location == tag::geo_ascii_params) {

@@ -125,6 +125,7 @@ HeaderReader::Step HeaderReader::advance() {
       known_end_ = end;
       // Exact if the byte before is known to exist; else it ends at or before `end`.
       known_end_exact_ = end == 0 || has(end - 1, 1);
+      ifd_cache_.clear();  // decoded against the old end; cheap to redo once
     }
   }
   last_needed_.clear();
@@ -143,7 +144,7 @@ HeaderReader::Step HeaderReader::advance() {
     eof_exact = known_end_exact_;
   }
 
-  ParsePass pass(*this, eof, eof_exact);
+  ParsePass pass(*this, eof, eof_exact, ifd_cache_);
   pass.run();
   if (pass.error) {
     step.error = std::move(pass.error);
@@ -175,8 +176,10 @@ Result<Header> read_header(std::span<const uint8_t> bytes, Limits limits) {
     if (step.error) return std::move(*step.error);
     if (step.header) return std::move(*step.header);
     for (const ByteRange& r : step.needed) {
-      // Ranges are clamped to the object size, so they lie within `bytes`.
-      reader.feed(r.offset, bytes.subspan(r.offset, r.length));
+      // Ranges are clamped to the object size already; clamp again rather than trust it.
+      const uint64_t offset = std::min<uint64_t>(r.offset, bytes.size());
+      const uint64_t length = std::min<uint64_t>(r.length, bytes.size() - offset);
+      reader.feed(offset, bytes.subspan(offset, length));
     }
   }
 }

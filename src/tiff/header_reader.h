@@ -60,6 +60,10 @@ class HeaderReader {
     std::optional<Error> error;     // set when done and failed
     bool done() const { return needed.empty(); }
   };
+  // Runs a parse over the bytes fed so far. Call it again only after feeding every range
+  // the previous Step listed: a range fed short (or not at all) is taken to mean that the
+  // object ends where its bytes stop, so structures beyond are `truncated`. Each call
+  // either makes progress or finishes; it never asks twice for bytes already fed.
   Step advance();
 
   uint64_t bytes_fed() const { return bytes_fed_; }
@@ -74,6 +78,15 @@ class HeaderReader {
   // The unfed parts of `needs` (with read-ahead unless `minimal`), sorted and coalesced.
   std::vector<ByteRange> plan_reads(const std::vector<Need>& needs, bool minimal) const;
 
+  // An IFD an earlier pass decoded in full (every byte it needed was fed). Later passes
+  // reuse it: without this a chain of N scattered IFDs would cost N^2 decodes.
+  struct CachedIfd {
+    Ifd ifd;
+    uint64_t next = 0;                   // next-IFD offset
+    std::optional<uint64_t> first_data;  // first image-data offset of this IFD
+    uint64_t read_end = 0;               // one past the last byte it read
+  };
+
   Limits limits_;
   std::optional<uint64_t> object_size_;
   std::map<uint64_t, std::vector<uint8_t>> chunks_;  // disjoint, merged on feed
@@ -81,6 +94,7 @@ class HeaderReader {
   std::vector<ByteRange> last_needed_;   // what the last advance() asked for
   std::optional<uint64_t> known_end_;    // object end learned from a short feed
   bool known_end_exact_ = true;          // false: it ends at or before known_end_
+  std::map<uint64_t, CachedIfd> ifd_cache_;  // by IFD offset
   friend class ParsePass;
 };
 

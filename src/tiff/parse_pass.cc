@@ -42,15 +42,24 @@ bool is_unsigned_int_type(uint16_t type_code) {
 
 }  // namespace
 
-ParsePass::ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact)
-    : reader_(reader), limits_(reader.limits_), eof_(eof), eof_exact_(eof_exact) {}
+ParsePass::ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact,
+                     IfdCache& cache)
+    : reader_(reader), limits_(reader.limits_), eof_(eof), eof_exact_(eof_exact), cache_(cache) {}
 
 void ParsePass::fail(ErrorKind kind, std::string message) {
   if (!error) error = Error{kind, std::move(message)};
 }
 
 void ParsePass::note_read(uint64_t offset, uint64_t len) {
-  header.metadata_end = std::max(header.metadata_end, offset + len);  // callers checked overflow
+  const uint64_t end = offset + len;  // callers checked that it does not overflow
+  header.metadata_end = std::max(header.metadata_end, end);
+  ifd_read_end_ = std::max(ifd_read_end_, end);
+}
+
+void ParsePass::add_data_offset(std::optional<uint64_t> offset) {
+  if (offset && (!header.first_data_offset || *offset < *header.first_data_offset)) {
+    header.first_data_offset = offset;
+  }
 }
 
 // Checks [offset, offset + len) against the object end, then whether it is fed. A missing
@@ -81,6 +90,10 @@ void ParsePass::run() {
   parse_gdal_metadata();
   walk_chain(first_ifd);
   if (error || !needs.empty()) return;
+  // Done: hand the IFDs over instead of copying them (the cache has served its purpose).
+  header.ifds.reserve(chain_.size());
+  for (Ifd* ifd : chain_) header.ifds.push_back(std::move(*ifd));
+  cache_.clear();
   for (const Ifd& ifd : header.ifds) {
     if (ifd.find(tag::geo_key_directory) == nullptr) continue;
     if ((header.geokeys = decode_geokeys(ifd))) break;
@@ -150,6 +163,7 @@ void ParsePass::parse_gdal_metadata() {
   }
   uint64_t end = std::min(start + kLineLen + size, reader_.fed_until(start));
   if (eof_) end = std::min(end, *eof_);
+  if (end < start + kLineLen) return;  // only if bytes were fed past a known end
   header.gdal_structural_metadata = std::string(p, end - start);
   note_read(start, end - start);
 }
@@ -180,6 +194,16 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   const bool big = header.bigtiff;
   const uint64_t count_size = big ? 8 : 2, entry_size = big ? 20 : 12, next_size = big ? 8 : 4;
   auto what = [index] { return "IFD " + std::to_string(index); };
+
+  if (auto it = cache_.find(offset); it != cache_.end()) {
+    HeaderReader::CachedIfd& cached = it->second;
+    chain_.push_back(&cached.ifd);
+    add_data_offset(cached.first_data);
+    header.metadata_end = std::max(header.metadata_end, cached.read_end);
+    return cached.next;
+  }
+  const size_t needs_before = needs.size();
+  ifd_read_end_ = 0;
 
   switch (require(offset, count_size, kReadAhead, what)) {
     case Avail::have: break;
@@ -218,16 +242,24 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     if (!parse_entry(index, entries + i * entry_size, ifd, start)) return std::nullopt;
   }
   const uint64_t next = cursor_.uint(entries + n * entry_size, static_cast<unsigned>(next_size));
-  header.ifds.push_back(std::move(ifd));
 
+  // Image data starts at the first strip or tile that has bytes.
+  std::optional<uint64_t> first_data;
   auto consider = [&](const std::optional<uint64_t>& off, const std::optional<uint64_t>& bytes) {
-    if (!off || !bytes || *bytes == 0) return;
-    if (!header.first_data_offset || *off < *header.first_data_offset) {
-      header.first_data_offset = *off;
-    }
+    if (off && bytes && *bytes != 0 && (!first_data || *off < *first_data)) first_data = off;
   };
   consider(start.strip_offset, start.strip_bytes);
   consider(start.tile_offset, start.tile_bytes);
+  add_data_offset(first_data);
+
+  if (needs.size() == needs_before) {  // complete: later passes reuse it
+    auto& cached = cache_[offset];
+    cached = {std::move(ifd), next, first_data, ifd_read_end_};
+    chain_.push_back(&cached.ifd);
+  } else {
+    partial_.push_back(std::move(ifd));
+    chain_.push_back(&partial_.back());
+  }
   return next;
 }
 
@@ -274,7 +306,9 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
       t.values = decode_values(t.type_code, t.count, field, cursor_);
     } else {
       const uint64_t value_offset = cursor_.uint(field, field_size);
-      auto what = [&] { return "value of " + tag_label(t.code) + " in IFD " + std::to_string(index); };
+      auto what = [&] {
+        return "value of " + tag_label(t.code) + " in IFD " + std::to_string(index);
+      };
       switch (require(value_offset, bytes, bytes, what)) {
         case Avail::have:
           t.values = decode_values(t.type_code, t.count, reader_.at(value_offset), cursor_);
@@ -298,7 +332,9 @@ std::optional<uint64_t> ParsePass::first_element(uint32_t index, const Tag& t,
   const unsigned field_size = header.bigtiff ? 8 : 4;
   if (t.count * size <= field_size) return cursor_.uint(field, size);
   const uint64_t offset = cursor_.uint(field, field_size);
-  auto what = [&] { return "first element of " + tag_label(t.code) + " in IFD " + std::to_string(index); };
+  auto what = [&] {
+    return "first element of " + tag_label(t.code) + " in IFD " + std::to_string(index);
+  };
   if (require(offset, size, size, what) != Avail::have) return std::nullopt;
   note_read(offset, size);
   return cursor_.uint(reader_.at(offset), size);

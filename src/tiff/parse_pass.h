@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +33,13 @@ struct Need {
 
 class ParsePass {
  public:
+  using IfdCache = std::map<uint64_t, HeaderReader::CachedIfd>;
+
   // eof: where the object ends, if known (object size or learned from a short feed);
   // eof_exact false: a short feed only showed that it ends at or before eof.
-  ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact = true);
+  // The pass reuses complete IFDs from `cache` and adds the ones it completes.
+  ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact,
+            IfdCache& cache);
   void run();
 
   std::optional<Error> error;  // set: the parse failed (needs are then irrelevant)
@@ -54,6 +60,7 @@ class ParsePass {
   void walk_chain(uint64_t first_ifd);
   // Returns the next IFD offset (0 ends the chain), or nullopt when the walk must stop.
   std::optional<uint64_t> parse_ifd(uint32_t index, uint64_t offset);
+  void add_data_offset(std::optional<uint64_t> offset);
   bool parse_entry(uint32_t index, const uint8_t* entry, Ifd& ifd, DataStart& start);
   std::optional<uint64_t> first_element(uint32_t index, const Tag& t, const uint8_t* field);
   void fail(ErrorKind kind, std::string message);
@@ -63,6 +70,10 @@ class ParsePass {
   const Limits& limits_;
   std::optional<uint64_t> eof_;
   bool eof_exact_;
+  IfdCache& cache_;
+  std::vector<Ifd*> chain_;        // the IFDs walked, in the cache or in partial_
+  std::deque<Ifd> partial_;        // IFDs still missing values (deque: stable addresses)
+  uint64_t ifd_read_end_ = 0;      // one past the last byte read for the current IFD
   ByteCursor cursor_{ByteOrder::little};
   uint64_t header_size_ = 8;  // 16 for BigTIFF
 };
