@@ -182,19 +182,54 @@ Status list_store(store::Store& store, const HeadersOptions& options, const Outp
                   BoundedQueue<WorkItem>& keys) {
   std::vector<std::string> prefixes = options.prefixes;
   if (prefixes.empty()) prefixes.push_back("");
-  for (const auto& prefix : prefixes) {
-    Status s = store.list(prefix, options.list_chunk_size, [&](std::vector<store::ObjectInfo>&& page) {
-      for (auto& object : page) {
-        if (!matches_suffix(object.key, options.suffixes)) {
-          st.skipped++;
-          continue;
-        }
-        if (!enqueue(WorkItem{std::move(object), std::nullopt, std::nullopt}, options, out, st, keys)) return false;
+  auto on_page = [&](std::vector<store::ObjectInfo>&& page) {
+    for (auto& object : page) {
+      if (!matches_suffix(object.key, options.suffixes)) {
+        st.skipped++;
+        continue;
       }
-      return !st.failed.load();
-    });
-    if (!s.ok()) return Error{s.error().kind, "listing prefix '" + prefix + "' failed: " + s.error().message};
+      if (!enqueue(WorkItem{std::move(object), std::nullopt, std::nullopt}, options, out, st, keys)) return false;
+    }
+    return !st.failed.load();
+  };
+  auto failed = [](const std::string& prefix, const Status& s) {
+    return Error{s.error().kind, "listing prefix '" + prefix + "' failed: " + s.error().message};
+  };
+  if (options.list_concurrency <= 1) {
+    for (const auto& prefix : prefixes) {
+      if (Status s = store.list(prefix, options.list_chunk_size, on_page); !s.ok()) return failed(prefix, s);
+    }
+    return Status();
   }
+  // One page round trip per 1,000 keys caps a single lister; split each
+  // prefix one level down and list the parts in parallel.
+  std::vector<std::string> parts;
+  for (const auto& prefix : prefixes) {
+    std::vector<std::string> children;
+    if (Status s = store.list_level(prefix, options.list_chunk_size, on_page, children); !s.ok()) {
+      return failed(prefix, s);
+    }
+    parts.insert(parts.end(), children.begin(), children.end());
+  }
+  log::debug("listing " + std::to_string(parts.size()) + " prefixes in parallel");
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::optional<Error> first_error;
+  std::vector<std::thread> listers;
+  for (size_t i = 0; i < std::min(options.list_concurrency, parts.size()); ++i) {
+    listers.emplace_back([&] {
+      for (size_t k = next++; k < parts.size() && !st.failed.load(); k = next++) {
+        if (Status s = store.list(parts[k], options.list_chunk_size, on_page); !s.ok()) {
+          std::lock_guard lock(mu);
+          if (!first_error) first_error = failed(parts[k], s);
+          st.failed = true;  // stop the other listers; the caller records the error
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : listers) t.join();
+  if (first_error) return *first_error;
   return Status();
 }
 

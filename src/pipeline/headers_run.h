@@ -24,6 +24,9 @@ struct HeadersOptions {
   std::vector<std::string> suffixes;      // lowercase; a key matches case-insensitively
   size_t n_consumers = 1000;              // concurrent fetches (threads capped, see .cc)
   size_t list_chunk_size = 10000;         // keys per listing page
+  // Listings in flight: each prefix is split one '/' level down (where the
+  // store supports it) and the parts are listed in parallel.
+  size_t list_concurrency = 8;
   size_t max_buffer_size = 1000000;       // keys buffered between lister and fetchers
   size_t write_chunk_size = 100000;       // rows per Parquet file
   Shard shard;                            // this run's share of the keys

@@ -43,6 +43,18 @@ class Store {
   virtual Status list(const std::string& prefix, size_t page_size,
                       const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) = 0;
 
+  // One level of a listing, for listing in parallel: calls on_page with the
+  // objects directly under `prefix` and fills `children` with the prefixes one
+  // '/' deeper (S3 CommonPrefixes), which the caller lists separately with
+  // list(). Together they cover exactly what list(prefix) covers. The default
+  // (stores without delimiter listings) lists everything and has no children.
+  virtual Status list_level(const std::string& prefix, size_t page_size,
+                            const std::function<bool(std::vector<ObjectInfo>&&)>& on_page,
+                            std::vector<std::string>& children) {
+    children.clear();
+    return list(prefix, page_size, on_page);
+  }
+
   // Reads up to `length` bytes at `offset` and calls `done` exactly once, on
   // any thread (possibly before read_range returns). Fewer bytes than asked
   // mean the object ends there. Errors: not_found (vanished),

@@ -123,11 +123,13 @@ Error S3Client::error_from(const http::Response& response, const std::string& wh
   return s3_error(response, what, url, config_, hint);
 }
 
-Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys, const std::string& token) {
+Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys, const std::string& token,
+                                     const std::string& delimiter) {
   std::vector<std::pair<std::string, std::string>> query = {
       {"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(std::clamp<size_t>(max_keys, 1, 1u << 30))}};
   if (!prefix.empty()) query.emplace_back("prefix", prefix);
   if (!token.empty()) query.emplace_back("continuation-token", token);
+  if (!delimiter.empty()) query.emplace_back("delimiter", delimiter);
   std::string path = bucket_path(config_);
   Call call = build(S3Request{"GET", path, std::move(query), {}});
   auto response = engine_->perform(call.request, call.prepare);

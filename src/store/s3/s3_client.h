@@ -60,7 +60,9 @@ class S3Client {
 
   // One ListObjectsV2 page (blocking): keys starting with `prefix`, at most
   // `max_keys`, continuing after `token` (empty for the first page).
-  Result<ListPage> list_page(const std::string& prefix, size_t max_keys, const std::string& token);
+  // With a delimiter, keys below the next delimiter come back as common prefixes.
+  Result<ListPage> list_page(const std::string& prefix, size_t max_keys, const std::string& token,
+                             const std::string& delimiter = "");
 
   // Bytes [offset, offset + length) of `key`; `done` runs on the engine's
   // loop thread. length must be > 0.

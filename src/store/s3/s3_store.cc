@@ -40,9 +40,23 @@ std::string S3Store::describe(const std::string& key) const {
 
 Status S3Store::list(const std::string& prefix, size_t page_size,
                      const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) {
+  std::vector<std::string> unused;
+  return list_pages(prefix, page_size, on_page, "", unused);
+}
+
+Status S3Store::list_level(const std::string& prefix, size_t page_size,
+                           const std::function<bool(std::vector<ObjectInfo>&&)>& on_page,
+                           std::vector<std::string>& children) {
+  children.clear();
+  return list_pages(prefix, page_size, on_page, "/", children);
+}
+
+Status S3Store::list_pages(const std::string& prefix, size_t page_size,
+                           const std::function<bool(std::vector<ObjectInfo>&&)>& on_page, const std::string& delimiter,
+                           std::vector<std::string>& children) {
   std::string token;
   do {
-    auto page = client_.list_page(root_ + prefix, page_size, token);
+    auto page = client_.list_page(root_ + prefix, page_size, token, delimiter);
     if (!page.ok()) return page.error();
     std::vector<ObjectInfo> objects;
     objects.reserve(page->objects.size());
@@ -50,6 +64,9 @@ Status S3Store::list(const std::string& prefix, size_t page_size,
       if (o.key.compare(0, root_.size(), root_) != 0) continue;  // not under the root (a server bug)
       o.key.erase(0, root_.size());
       objects.push_back(std::move(o));
+    }
+    for (auto& child : page->common_prefixes) {
+      if (child.compare(0, root_.size(), root_) == 0) children.push_back(child.substr(root_.size()));
     }
     if (!objects.empty() && !on_page(std::move(objects))) return Status();
     token = page->truncated ? page->next_token : "";

@@ -27,6 +27,9 @@ class S3Store : public Store {
   // for describe().
   S3Store(s3::S3Config config, const http::EngineOptions& engine_options, std::string root, std::string scheme);
 
+  Status list_level(const std::string& prefix, size_t page_size,
+                    const std::function<bool(std::vector<ObjectInfo>&&)>& on_page,
+                    std::vector<std::string>& children) override;
   Status list(const std::string& prefix, size_t page_size,
               const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) override;
   void read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) override;
@@ -34,6 +37,9 @@ class S3Store : public Store {
   std::string describe(const std::string& key) const override;
 
  private:
+  Status list_pages(const std::string& prefix, size_t page_size,
+                    const std::function<bool(std::vector<ObjectInfo>&&)>& on_page, const std::string& delimiter,
+                    std::vector<std::string>& children);
   std::string root_;
   std::string scheme_;
   s3::S3Client client_;

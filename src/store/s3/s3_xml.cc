@@ -195,6 +195,14 @@ Result<ListPage> parse_list_objects_v2(std::string_view xml) {
     if (auto etag = xml_element(block, "ETag", p); etag && !etag->empty()) info.etag = strip_etag_quotes(*etag);
     page.objects.push_back(std::move(info));
   }
+  for (size_t at = xml.find("<CommonPrefixes>"); at != std::string_view::npos; at = xml.find("<CommonPrefixes>", at)) {
+    size_t end = xml.find("</CommonPrefixes>", at);
+    if (end == std::string_view::npos) return Error{ErrorKind::invalid_value, "unterminated <CommonPrefixes> in listing"};
+    std::string_view block = xml.substr(at, end - at);
+    at = end;
+    size_t p = 0;
+    if (auto prefix = xml_element(block, "Prefix", p)) page.common_prefixes.push_back(url_encoded ? url_decode(*prefix) : *prefix);
+  }
   if (page.truncated && page.next_token.empty()) {
     return Error{ErrorKind::invalid_value, "listing is truncated but has no NextContinuationToken"};
   }

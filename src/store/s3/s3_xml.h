@@ -19,6 +19,7 @@ struct ListPage {
   std::vector<ObjectInfo> objects;  // full keys (decoded), etags without quotes
   bool truncated = false;
   std::string next_token;           // NextContinuationToken when truncated
+  std::vector<std::string> common_prefixes;  // with a delimiter: <CommonPrefixes><Prefix> (decoded)
 };
 
 // Parses a ListBucketResult. Keys are URL-decoded when the response says
