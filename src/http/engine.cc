@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <ctime>
 #include <deque>
 #include <future>
@@ -60,6 +61,15 @@ void init_curl_once() {
 }
 
 // Transport errors worth another attempt. TLS and URL errors are not transient.
+// A 206 body shorter than its Content-Range was cut short: curl cannot tell
+// when the body is delimited by the connection's close (no Content-Length).
+bool short_partial_body(const Response& r) {
+  auto cr = r.header("content-range");
+  unsigned long long first = 0, last = 0;
+  if (!cr || std::sscanf(cr->c_str(), "bytes %llu-%llu/", &first, &last) != 2 || last < first) return false;
+  return r.body.size() < last - first + 1;
+}
+
 bool is_retryable_curl(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -282,6 +292,7 @@ class Engine::Loop {
     bytes_received_ += t->response.body.size();
 
     if (code == CURLE_WRITE_ERROR && t->capped) code = CURLE_OK;
+    if (code == CURLE_OK && status == 206 && !t->capped && short_partial_body(t->response)) code = CURLE_PARTIAL_FILE;
     bool retry = code == CURLE_OK ? is_retryable_status(status) : is_retryable_curl(code);
     if (retry && t->attempt <= options_.max_retries) {
       long delay_ms = backoff_ms(t->attempt);
@@ -350,9 +361,11 @@ void Engine::submit(Request request, DoneFn done, PrepareFn prepare) {
 }
 
 Result<Response> Engine::perform(Request request, PrepareFn prepare) {
-  std::promise<Result<Response>> promise;
-  auto future = promise.get_future();
-  submit(std::move(request), [&promise](Result<Response> r) { promise.set_value(std::move(r)); }, std::move(prepare));
+  // The callback shares ownership of the promise: set_value may still be
+  // running on the loop thread when get() returns here.
+  auto promise = std::make_shared<std::promise<Result<Response>>>();
+  auto future = promise->get_future();
+  submit(std::move(request), [promise](Result<Response> r) { promise->set_value(std::move(r)); }, std::move(prepare));
   return future.get();
 }
 

@@ -85,6 +85,7 @@ class HeaderReader {
     uint64_t next = 0;                   // next-IFD offset
     std::optional<uint64_t> first_data;  // first image-data offset of this IFD
     uint64_t read_end = 0;               // one past the last byte it read
+    uint64_t decoded_bytes = 0;          // value bytes it decoded (counts toward max_bytes)
   };
 
   Limits limits_;

@@ -197,6 +197,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
 
   if (auto it = cache_.find(offset); it != cache_.end()) {
     HeaderReader::CachedIfd& cached = it->second;
+    if (!charge_decoded(cached.decoded_bytes, index)) return std::nullopt;
     chain_.push_back(&cached.ifd);
     add_data_offset(cached.first_data);
     header.metadata_end = std::max(header.metadata_end, cached.read_end);
@@ -234,6 +235,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   note_read(offset, total);
 
   const uint8_t* entries = reader_.at(offset) + count_size;
+  const uint64_t decoded_before = decoded_bytes_;
   Ifd ifd;
   ifd.offset = offset;
   ifd.tags.reserve(n);
@@ -254,7 +256,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
 
   if (needs.size() == needs_before) {  // complete: later passes reuse it
     auto& cached = cache_[offset];
-    cached = {std::move(ifd), next, first_data, ifd_read_end_};
+    cached = {std::move(ifd), next, first_data, ifd_read_end_, decoded_bytes_ - decoded_before};
     chain_.push_back(&cached.ifd);
   } else {
     partial_.push_back(std::move(ifd));
@@ -311,6 +313,7 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
       };
       switch (require(value_offset, bytes, bytes, what)) {
         case Avail::have:
+          if (!charge_decoded(bytes, index)) return false;
           t.values = decode_values(t.type_code, t.count, reader_.at(value_offset), cursor_);
           note_read(value_offset, bytes);
           break;
@@ -321,6 +324,14 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
   }
   ifd.tags.push_back(std::move(t));
   return true;
+}
+
+bool ParsePass::charge_decoded(uint64_t bytes, uint32_t index) {
+  decoded_bytes_ += bytes;
+  if (decoded_bytes_ <= limits_.max_bytes) return true;
+  fail(ErrorKind::limit_exceeded, "tag values decoded up to IFD " + std::to_string(index) + " exceed max_bytes (" +
+                                      std::to_string(limits_.max_bytes) + "): tags sharing or repeating large values?");
+  return false;
 }
 
 // First element of a strip/tile offsets or byte-counts array: read from the entry when

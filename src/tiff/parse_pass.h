@@ -67,6 +67,11 @@ class ParsePass {
   void note_read(uint64_t offset, uint64_t len);
 
   const HeaderReader& reader_;
+  // Value bytes decoded this pass (cached IFDs included). Many tags may share
+  // one out-of-line value: each decodes its own copy, so fetched bytes alone
+  // do not bound memory; this does, against max_bytes.
+  uint64_t decoded_bytes_ = 0;
+  bool charge_decoded(uint64_t bytes, uint32_t index);
   const Limits& limits_;
   std::optional<uint64_t> eof_;
   bool eof_exact_;
