@@ -208,3 +208,32 @@ TEST(Errors, OddAndLateNextOffsetsAreFine) {
 
 }  // namespace
 }  // namespace td::tiff
+
+namespace td::tiff {
+namespace {
+
+// Many tags pointing at one large value decode one copy each: the decoded
+// total, not only the bytes fetched, must stay within max_bytes.
+TEST(Errors, SharedValuesCountTowardMaxBytes) {
+  const uint64_t value_at = 4096, value_size = 64 * 1024;
+  testing::TiffBuilder b;
+  b.add_ifd();
+  for (uint16_t i = 0; i < 20; ++i) b.field(static_cast<uint16_t>(40000 + i), 2, value_size, value_at);
+  b.pad_to(value_at + value_size);
+  std::vector<uint8_t> file = b.build();
+  for (uint64_t i = value_at; i < value_at + value_size; ++i) file[i] = 'x';
+
+  Limits small;
+  small.max_bytes = 1 << 20;  // 20 x 64 KiB = 1.25 MiB decoded > 1 MiB, though the file is 68 KiB
+  auto capped = read_header(file, small);
+  ASSERT_FALSE(capped.ok());
+  EXPECT_EQ(capped.error().kind, ErrorKind::limit_exceeded);
+  EXPECT_NE(capped.error().message.find("exceed max_bytes"), std::string::npos) << capped.error().message;
+
+  auto fine = read_header(file);  // default 16 MiB: every tag decodes
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+  EXPECT_EQ(fine->ifds[0].tags.size(), 20u);
+}
+
+}  // namespace
+}  // namespace td::tiff
