@@ -1,11 +1,64 @@
 #include "pipeline/fetch_header.h"
 
 #include <algorithm>
+#include <cmath>
 #include <future>
 #include <memory>
 #include <mutex>
 
 namespace td::pipeline {
+
+FirstReadEstimator::FirstReadEstimator(Options options) : options_(options) {
+  options_.window = std::max<size_t>(1, options_.window);
+  options_.granule = std::max<uint64_t>(1, options_.granule);
+  options_.recompute_every = std::max<size_t>(1, options_.recompute_every);
+  options_.quantile = std::clamp(options_.quantile, 0.0, 1.0);
+  ring_.reserve(options_.window);
+}
+
+uint64_t FirstReadEstimator::first_read_bytes(uint64_t cap) const {
+  uint64_t e = estimate_.load(std::memory_order_relaxed);
+  return e == 0 ? cap : std::min(e, cap);
+}
+
+void FirstReadEstimator::record(uint64_t needed) {
+  std::lock_guard lock(mu_);
+  if (ring_.size() < options_.window) {
+    ring_.push_back(needed);
+  } else {
+    ring_[next_] = needed;
+  }
+  next_ = (next_ + 1) % options_.window;
+  ++count_;
+  if (count_ >= options_.min_samples && (count_ == options_.min_samples || count_ % options_.recompute_every == 0)) {
+    recompute_locked();
+  }
+}
+
+void FirstReadEstimator::recompute_locked() {
+  scratch_.assign(ring_.begin(), ring_.end());
+  size_t k = static_cast<size_t>(std::ceil(options_.quantile * static_cast<double>(scratch_.size())));
+  k = std::min(scratch_.size() - 1, k == 0 ? 0 : k - 1);
+  std::nth_element(scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(k), scratch_.end());
+  double q = static_cast<double>(scratch_[k]);
+  uint64_t want = static_cast<uint64_t>(std::ceil(q * (1.0 + options_.margin)));
+  uint64_t g = options_.granule;
+  want = (want + g - 1) / g * g;
+  estimate_.store(std::max({want, options_.min_bytes, uint64_t{1}}), std::memory_order_relaxed);
+}
+
+size_t FirstReadEstimator::samples() const {
+  std::lock_guard lock(mu_);
+  return count_;
+}
+
+std::optional<uint64_t> FirstReadEstimator::needed_prefix(const tiff::Header& header, uint64_t cap) {
+  if (header.metadata_end <= cap) return header.metadata_end;
+  for (const auto& ifd : header.ifds) {
+    if (ifd.offset >= cap) return std::nullopt;
+  }
+  return cap;
+}
 
 // Merges ranges whose gap is below `gap`: one request for nearby ranges costs
 // less than a round trip each, but far-apart ranges (values at the start of a
@@ -36,7 +89,8 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
   }
 
   void start() {
-    uint64_t first = options_.first_read_bytes;
+    uint64_t first = options_.first_read ? options_.first_read->first_read_bytes(options_.first_read_bytes)
+                                          : options_.first_read_bytes;
     if (outcome_.object.size) first = std::min<uint64_t>(first, std::max<uint64_t>(*outcome_.object.size, 16));
     issue({tiff::ByteRange{0, first}});
   }
@@ -98,7 +152,14 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
     if (!o.last_modified_ms && read.last_modified_ms) o.last_modified_ms = read.last_modified_ms;
   }
 
-  void finish() { done_(std::move(outcome_)); }
+  void finish() {
+    if (options_.first_read && outcome_.header) {
+      if (auto need = FirstReadEstimator::needed_prefix(*outcome_.header, options_.first_read_bytes)) {
+        options_.first_read->record(*need);
+      }
+    }
+    done_(std::move(outcome_));
+  }
 
   store::Store& store_;
   const FetchOptions& options_;
@@ -118,9 +179,11 @@ void fetch_header_async(store::Store& store, const store::ObjectInfo& object, co
 }
 
 row::ObjectOutcome fetch_header(store::Store& store, const store::ObjectInfo& object, const FetchOptions& options) {
-  std::promise<row::ObjectOutcome> promise;
-  auto future = promise.get_future();
-  fetch_header_async(store, object, options, [&promise](row::ObjectOutcome o) { promise.set_value(std::move(o)); });
+  // The callback shares ownership of the promise: set_value may still be
+  // running on a store thread when get() returns here.
+  auto promise = std::make_shared<std::promise<row::ObjectOutcome>>();
+  auto future = promise->get_future();
+  fetch_header_async(store, object, options, [promise](row::ObjectOutcome o) { promise->set_value(std::move(o)); });
   return future.get();
 }
 
