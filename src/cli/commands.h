@@ -30,6 +30,7 @@ struct HeadersArgs {
   std::optional<std::string> shard;        // "I/N"
   std::optional<uint32_t> shard_count;     // with JOB_COMPLETION_INDEX (Kubernetes)
   double stall_timeout_seconds = 600;
+  std::string list_split = "auto";
   bool quiet = false;
   bool loud = false;
   uint64_t max_header_bytes = 16ull << 20;

@@ -36,6 +36,10 @@ Result<pipeline::Shard> choose_shard(const HeadersArgs& args) {
     return n;
   };
   auto make = [&](long long index, long long count, const std::string& source) -> Result<pipeline::Shard> {
+    if (args.shard_count && source != "JOB_COMPLETION_INDEX" && *args.shard_count != count) {
+      return Error{ErrorKind::config, "--shard-count " + std::to_string(*args.shard_count) + " disagrees with " +
+                                          std::to_string(count) + " shards from " + source};
+    }
     if (count < 1 || index < 0 || index >= count) {
       return Error{ErrorKind::config, "bad shard from " + source + ": index " + std::to_string(index) + " of " +
                                           std::to_string(count) + " (need 0 <= index < count)"};
@@ -171,6 +175,8 @@ int run_headers_command(const HeadersArgs& args) {
   options.write_chunk_size = config.write_chunk_size;
   options.shard = *shard;
   options.stall_timeout_seconds = args.stall_timeout_seconds;
+  using Split = pipeline::HeadersOptions::ListSplit;
+  options.list_split = args.list_split == "on" ? Split::on : args.list_split == "off" ? Split::off : Split::auto_;
   options.writer.codec = *codec;
   options.writer.created_by = "tiff-dumper version 0.1.0";
   options.fetch.first_read_bytes = args.first_read_bytes;

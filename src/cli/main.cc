@@ -85,6 +85,11 @@ int main(int argc, char** argv) {
                           "--shard-count) or AWS_BATCH_JOB_ARRAY_INDEX/_SIZE");
   headers_cmd->add_option("--shard-count", headers.shard_count,
                           "Number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes)");
+  headers_cmd->add_option("--list-split", headers.list_split,
+                          "Split each prefix one '/' level down and list the parts in parallel: auto (AWS S3 "
+                          "only; some S3-compatible servers answer delimiter listings incompletely), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))
+      ->capture_default_str();
   headers_cmd->add_option("--stall-timeout", headers.stall_timeout_seconds,
                           "Fail the run when nothing progresses for this many seconds (watchdog)")
       ->capture_default_str();

@@ -201,10 +201,17 @@ Status list_store(store::Store& store, const HeadersOptions& options, const Outp
     }
     return Status();
   }
-  // One page round trip per 1,000 keys caps a single lister; split each
-  // prefix one level down and list the parts in parallel.
+  // One page round trip per 1,000 keys caps a single lister: list the
+  // prefixes in parallel, each split one level down first where trusted.
+  using Split = HeadersOptions::ListSplit;
+  bool split = options.list_split == Split::on ||
+               (options.list_split == Split::auto_ && store.delimiter_listing_trusted());
   std::vector<std::string> parts;
   for (const auto& prefix : prefixes) {
+    if (!split) {
+      parts.push_back(prefix);
+      continue;
+    }
     std::vector<std::string> children;
     if (Status s = store.list_level(prefix, options.list_chunk_size, on_page, children); !s.ok()) {
       return failed(prefix, s);

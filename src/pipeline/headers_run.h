@@ -24,9 +24,10 @@ struct HeadersOptions {
   std::vector<std::string> suffixes;      // lowercase; a key matches case-insensitively
   size_t n_consumers = 1000;              // concurrent fetches (threads capped, see .cc)
   size_t list_chunk_size = 10000;         // keys per listing page
-  // Listings in flight: each prefix is split one '/' level down (where the
-  // store supports it) and the parts are listed in parallel.
+  // Listings in flight: prefixes are listed in parallel, and each is split one
+  // '/' level down first when list_split says so.
   size_t list_concurrency = 8;
+  enum class ListSplit { off, on, auto_ } list_split = ListSplit::auto_;  // auto: where the store is trusted
   size_t max_buffer_size = 1000000;       // keys buffered between lister and fetchers
   size_t write_chunk_size = 100000;       // rows per Parquet file
   Shard shard;                            // this run's share of the keys

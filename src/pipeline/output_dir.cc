@@ -97,6 +97,21 @@ Result<OutputDir> OutputDir::prepare(const std::string& dir, const Shard& shard,
     if (is_ours) ours.push_back(e.path());
   }
   if (ec) return Error{ErrorKind::config, "cannot read output directory " + dir + ": " + ec.message()};
+  // Shards of different splits must not mix: a lone re-run of one array task
+  // (a one-task array: shard 0 of 1) would otherwise duplicate other shards' keys.
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (!starts_with(name, "_SUCCESS") || !ends_with(name, ".json") || name == manifest) continue;
+    std::ifstream f(e.path());
+    auto m = nlohmann::json::parse(f, nullptr, false);
+    if (m.is_object() && m.contains("shards") && m["shards"].is_number() && m["shards"].get<uint64_t>() != shard.count) {
+      return Error{ErrorKind::config, "output directory " + dir + " holds " + name + " from a run split into " +
+                                          std::to_string(m["shards"].get<uint64_t>()) + " shards, but this run is " +
+                                          (shard.sharded ? "shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count)
+                                                         : std::string("unsharded")) +
+                                          "; use --shard I/N with the same N"};
+    }
+  }
 
   if (mode == OutputMode::fresh) {
     bool conflict = shard.sharded ? !ours.empty() : entries > 0;

@@ -48,6 +48,10 @@ class Store {
   // '/' deeper (S3 CommonPrefixes), which the caller lists separately with
   // list(). Together they cover exactly what list(prefix) covers. The default
   // (stores without delimiter listings) lists everything and has no children.
+  // Whether list_level's split can be trusted to cover everything. Some
+  // S3-compatible servers drop prefixes from delimiter listings (s3rver does
+  // for keys two levels down), so only stores known to get it right say yes.
+  virtual bool delimiter_listing_trusted() const { return false; }
   virtual Status list_level(const std::string& prefix, size_t page_size,
                             const std::function<bool(std::vector<ObjectInfo>&&)>& on_page,
                             std::vector<std::string>& children) {

@@ -477,6 +477,8 @@ def test_shards(binary):
         check("bad shard" in r.stderr, r.stderr)
         r = headers(binary, ["--store", src, out, "--shard", "0/4"], expect=2)
         check("--resume" in r.stderr, f"a shard's own files must block a fresh run: {r.stderr}")
+        r = headers(binary, ["--store", src, out, "--shard", "1/2", "--resume"], expect=2)
+        check("split into 4 shards" in r.stderr, f"another split must be refused: {r.stderr}")
         print("OK: 4 shards == whole run, each key once")
 
 

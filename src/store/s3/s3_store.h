@@ -27,6 +27,8 @@ class S3Store : public Store {
   // for describe().
   S3Store(s3::S3Config config, const http::EngineOptions& engine_options, std::string root, std::string scheme);
 
+  // AWS itself (no custom endpoint) lists CommonPrefixes completely.
+  bool delimiter_listing_trusted() const override { return client_.config().endpoint.empty(); }
   Status list_level(const std::string& prefix, size_t page_size,
                     const std::function<bool(std::vector<ObjectInfo>&&)>& on_page,
                     std::vector<std::string>& children) override;
