@@ -141,7 +141,8 @@ def test_readback(binary):
             check(r.returncode == 0, f"info {path}: {r.stderr}")
             info = json.loads(r.stdout)
             for column, value in row.items():
-                if column in ("path", "last_modified"):
+                # Cost columns depend on what the adaptive first read had learned by then.
+                if column in ("path", "last_modified", "requests", "bytes_read"):
                     continue
                 a, b = comparable(value), comparable(info[column])
                 if column == "other_tags" and a == []:
