@@ -90,9 +90,9 @@ Result<std::string> store_from_key_list(const std::string& path) {
   if (!in) return Error{ErrorKind::config, "cannot read key list " + path};
   std::string line;
   while (std::getline(in, line)) {
-    auto begin = line.find_first_not_of(" \t\r");
-    if (begin == std::string::npos || line[begin] == '#') continue;
-    line = line.substr(begin, line.find_last_not_of(" \t\r") - begin + 1);
+    auto entry = pipeline::key_list_entry(line);
+    if (!entry) continue;
+    line = *entry;
     auto location = store::split_object_url(line);
     if (!location.ok() || (line.find("://") == std::string::npos && line[0] != '/')) {
       return Error{ErrorKind::config, "key list " + path + " starts with '" + line +

@@ -195,12 +195,6 @@ Status list_store(store::Store& store, const HeadersOptions& options, const Outp
   auto failed = [](const std::string& prefix, const Status& s) {
     return Error{s.error().kind, "listing prefix '" + prefix + "' failed: " + s.error().message};
   };
-  if (options.list_concurrency <= 1) {
-    for (const auto& prefix : prefixes) {
-      if (Status s = store.list(prefix, options.list_chunk_size, on_page); !s.ok()) return failed(prefix, s);
-    }
-    return Status();
-  }
   // One page round trip per 1,000 keys caps a single lister: list the
   // prefixes in parallel, each split one level down first where trusted.
   using Split = HeadersOptions::ListSplit;
@@ -223,7 +217,7 @@ Status list_store(store::Store& store, const HeadersOptions& options, const Outp
   std::mutex mu;
   std::optional<Error> first_error;
   std::vector<std::thread> listers;
-  for (size_t i = 0; i < std::min(options.list_concurrency, parts.size()); ++i) {
+  for (size_t i = 0; i < std::min(std::max<size_t>(options.list_concurrency, 1), parts.size()); ++i) {
     listers.emplace_back([&] {
       for (size_t k = next++; k < parts.size() && !st.failed.load(); k = next++) {
         if (Status s = store.list(parts[k], options.list_chunk_size, on_page); !s.ok()) {
@@ -250,10 +244,9 @@ Status read_key_list(const HeadersOptions& options, const OutputDir& out, RunSta
   }
   std::string line;
   while (std::getline(*in, line)) {
-    auto begin = line.find_first_not_of(" \t\r");
-    auto end = line.find_last_not_of(" \t\r");
-    if (begin == std::string::npos || line[begin] == '#') continue;
-    line = line.substr(begin, end - begin + 1);
+    auto entry = key_list_entry(line);
+    if (!entry) continue;
+    line = *entry;
     WorkItem item;
     auto key = store::key_in_store(options.store_url, line);
     item.object.key = key.ok() ? *key : line;
@@ -266,6 +259,12 @@ Status read_key_list(const HeadersOptions& options, const OutputDir& out, RunSta
 }
 
 }  // namespace
+
+std::optional<std::string> key_list_entry(const std::string& line) {
+  auto begin = line.find_first_not_of(" \t\r");
+  if (begin == std::string::npos || line[begin] == '#') return std::nullopt;
+  return line.substr(begin, line.find_last_not_of(" \t\r") - begin + 1);
+}
 
 Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options, const OutputDir& out) {
   const auto start = Clock::now();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct HeadersSummary {
   double elapsed_seconds = 0;
   std::vector<std::string> files;  // Parquet files written, in order
 };
+
+// A key-list line without surrounding blanks; nullopt for blank and '#' lines.
+std::optional<std::string> key_list_entry(const std::string& line);
 
 // Writes the parts into `out` (already prepared) and, on success, its
 // manifest. Fails (nothing claims success) on a listing or write error.
