@@ -6,29 +6,11 @@
 
 #include "store/azure/shared_key.h"
 #include "store/common/http_metadata.h"
+#include "store/common/url_encoding.h"
 
 namespace td::store::azure {
 
 namespace {
-
-bool unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-}
-
-std::string percent_encode(const std::string& s, bool keep_slash) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (unreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::string hint_for(const AzureErrorBody& e, long status, const AzureConfig& c) {
   const std::string& code = e.code;
@@ -60,8 +42,8 @@ std::string hint_for(const AzureErrorBody& e, long status, const AzureConfig& c)
 
 }  // namespace
 
-std::string encode_blob_path(const std::string& name) { return percent_encode(name, true); }
-std::string encode_query_value(const std::string& value) { return percent_encode(value, false); }
+std::string encode_blob_path(const std::string& name) { return percent_encode(name, "/"); }
+std::string encode_query_value(const std::string& value) { return percent_encode(value); }
 
 Error azure_error(const http::Response& response, const std::string& what, const std::string& method,
                   const std::string& url, const AzureConfig& config) {

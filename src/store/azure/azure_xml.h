@@ -1,6 +1,6 @@
 // The two XML documents the Blob service answers with, parsed without an XML
 // library: List Blobs results and error bodies. Both are flat, well-known
-// shapes; a tiny element scanner with entity decoding is enough.
+// shapes, scanned with store/common/xml_scan.h.
 #pragma once
 
 #include <optional>
@@ -27,11 +27,5 @@ struct AzureErrorBody {
   std::string message;  // first line of <Message> (without RequestId/Time lines)
 };
 AzureErrorBody parse_error_body(const std::string& xml);
-
-// The text of the first <name>...</name> in `xml` (entities decoded), if any.
-std::optional<std::string> xml_element_text(const std::string& xml, const std::string& name);
-
-// Decodes &amp; &lt; &gt; &quot; &apos; and numeric references.
-std::string xml_unescape(const std::string& text);
 
 }  // namespace td::store::azure

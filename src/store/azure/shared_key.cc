@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <map>
 
+#include "store/common/url_encoding.h"
+
 namespace td::store::azure {
 
 namespace {
@@ -31,31 +33,7 @@ std::string header_value(const Headers& headers, const std::string& lowercase_na
   return "";
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
-
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i] == '+' ? ' ' : s[i]);
-  }
-  return out;
-}
 
 std::string canonicalized_headers(const Headers& headers) {
   // std::map sorts by lowercased name; a name appears once (last value wins,
@@ -90,8 +68,9 @@ std::string canonicalized_resource(const std::string& account, const std::string
     std::string part = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     if (!part.empty()) {
       auto eq = part.find('=');
-      std::string name = lower(percent_decode(part.substr(0, eq)));
-      params[name].push_back(eq == std::string::npos ? "" : percent_decode(part.substr(eq + 1)));
+      // Names and values decoded, '+' as a space (as Azure reads them).
+      std::string name = lower(percent_decode(part.substr(0, eq), true));
+      params[name].push_back(eq == std::string::npos ? "" : percent_decode(part.substr(eq + 1), true));
     }
     if (amp == std::string::npos) break;
     start = amp + 1;

@@ -46,7 +46,4 @@ std::string rfc1123_date(std::time_t t);
 std::string base64_encode(const std::string& bytes);
 std::optional<std::string> base64_decode(const std::string& text);
 
-// Percent-decoding of a query value ('+' is a space, as Azure reads it).
-std::string percent_decode(const std::string& s);
-
 }  // namespace td::store::azure

@@ -7,25 +7,11 @@
 #include <ctime>
 
 #include "store/common/http_metadata.h"
+#include "store/common/url_encoding.h"
 
 namespace td::store::gcs {
 
 namespace {
-
-std::string percent_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::optional<int> digits(const std::string& s, size_t pos, size_t n) {
   if (pos + n > s.size()) return std::nullopt;

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "store/common/url_encoding.h"
+
 namespace td::store::gcs {
 
 namespace {
@@ -22,21 +24,6 @@ struct PkeyFree {
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
-
-std::string form_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
 
 int64_t system_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -111,12 +98,12 @@ Result<std::string> make_service_account_jwt(const GoogleCredentials& c, const s
 
 Result<std::string> token_request_body(const GoogleCredentials& c, const std::string& scope, int64_t now) {
   if (c.type == GcsAuth::authorized_user) {
-    return "grant_type=refresh_token&client_id=" + form_encode(c.client_id) + "&client_secret=" +
-           form_encode(c.client_secret) + "&refresh_token=" + form_encode(c.refresh_token);
+    return "grant_type=refresh_token&client_id=" + percent_encode(c.client_id) + "&client_secret=" +
+           percent_encode(c.client_secret) + "&refresh_token=" + percent_encode(c.refresh_token);
   }
   auto jwt = make_service_account_jwt(c, scope, now);
   if (!jwt.ok()) return jwt.error();
-  return "grant_type=" + form_encode("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + *jwt;
+  return "grant_type=" + percent_encode("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + *jwt;
 }
 
 Result<AccessToken> parse_token_response(const http::Response& response, const std::string& token_uri,

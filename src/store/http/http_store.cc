@@ -5,14 +5,13 @@
 
 #include "store/common/http_metadata.h"
 #include "store/common/transport_options.h"
+#include "store/common/url_encoding.h"
 #include "util/log.h"
 
 namespace td::store {
 namespace {
 
 bool is_http_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0; }
-
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 
 // Makes URL text of a key line: keys are read as URL text (so a line copied
 // from a browser, with %20 or a presigned query, works as is), and whatever
@@ -21,22 +20,11 @@ bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; 
 // (a fragment is never sent, so it can only be part of a file name).
 std::string to_url_text(const std::string& text, bool encode_hash) {
   static const std::string unsafe = "\"<>\\^`{|}";
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    bool escape = c <= 0x20 || c >= 0x7f || unsafe.find(static_cast<char>(c)) != std::string::npos ||
-                  (c == '#' && encode_hash) ||
-                  (c == '%' && !(i + 2 < text.size() && is_hex(text[i + 1]) && is_hex(text[i + 2])));
-    if (escape) {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  return percent_encode_if(text, [encode_hash](std::string_view s, size_t i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    return c <= 0x20 || c >= 0x7f || unsafe.find(static_cast<char>(c)) != std::string::npos ||
+           (c == '#' && encode_hash) || (c == '%' && !is_percent_escape(s, i));
+  });
 }
 
 }  // namespace

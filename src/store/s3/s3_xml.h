@@ -1,7 +1,7 @@
 // The S3 response bodies we read: ListObjectsV2 results and <Error>
 // documents (plus the ISO 8601 dates of listings). Response headers are read
-// by store/common/http_metadata.h. A small focused
-// scanner (S3's XML is flat and regular), not a general XML parser.
+// by store/common/http_metadata.h, the XML is scanned with
+// store/common/xml_scan.h (S3's XML is flat and regular).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,9 @@ struct ListPage {
 
 // Parses a ListBucketResult. Keys are URL-decoded when the response says
 // <EncodingType>url</EncodingType> (servers that ignore encoding-type=url
-// send raw keys and no EncodingType). An invalid_value error for bodies that
+// send raw keys and no EncodingType), '+' as ' ': S3's encoding-type=url is
+// form-style, as botocore's unquote_plus assumes; servers that write %20
+// decode the same. An invalid_value error for bodies that
 // are not a ListBucketResult.
 Result<ListPage> parse_list_objects_v2(std::string_view xml);
 
@@ -35,17 +37,6 @@ struct ErrorBody {
   std::string endpoint; // <Endpoint> of PermanentRedirect
 };
 std::optional<ErrorBody> parse_error_body(std::string_view xml);
-
-// The text of the first <name>...</name> at or after `from`, entity-decoded;
-// nullopt when absent. `from` moves past the element.
-std::optional<std::string> xml_element(std::string_view xml, std::string_view name, size_t& from);
-
-// &amp; &lt; &gt; &quot; &apos; &#NN; &#xHH; decoded.
-std::string xml_unescape(std::string_view s);
-
-// %XX decoded; '+' becomes ' ' (S3's encoding-type=url is form-style, as
-// botocore's unquote_plus assumes; servers that write %20 decode the same).
-std::string url_decode(std::string_view s);
 
 // "2009-10-12T17:50:30.000Z" (also without fraction, or with +hh:mm) to epoch ms.
 std::optional<int64_t> parse_iso8601_ms(std::string_view s);

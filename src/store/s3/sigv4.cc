@@ -7,6 +7,8 @@
 #include <array>
 #include <cctype>
 
+#include "store/common/url_encoding.h"
+
 namespace td::store::s3 {
 
 namespace {
@@ -60,23 +62,7 @@ std::vector<std::pair<std::string, std::string>> sorted_headers(const SigningReq
 
 }  // namespace
 
-std::string uri_encode(std::string_view s, bool keep_slash) {
-  static const char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~';
-    if (unreserved || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(digits[c >> 4]);
-      out.push_back(digits[c & 15]);
-    }
-  }
-  return out;
-}
+std::string uri_encode(std::string_view s, bool keep_slash) { return percent_encode(s, keep_slash ? "/" : ""); }
 
 std::string encode_object_path(std::string_view key) { return "/" + uri_encode(key, true); }
 

@@ -42,7 +42,7 @@ struct SigningRequest {
 
 // AWS URI encoding: every byte except A-Za-z0-9 - . _ ~ becomes %XX (upper
 // hex); '/' is kept when keep_slash (object paths) and encoded otherwise
-// (query names and values).
+// (query names and values). store/common/url_encoding.h's percent_encode.
 std::string uri_encode(std::string_view s, bool keep_slash);
 
 // "/" + the key with each '/'-separated segment URI-encoded: S3 keys are

@@ -1,6 +1,8 @@
 // ListObjectsV2 and <Error> parsing, ISO 8601 dates.
 #include <gtest/gtest.h>
 
+#include "store/common/url_encoding.h"
+#include "store/common/xml_scan.h"
 #include "store/s3/s3_xml.h"
 
 namespace td::store::s3 {
@@ -75,12 +77,12 @@ TEST(S3Xml, Iso8601) {
 
 TEST(S3Xml, Decoding) {
   EXPECT_EQ(xml_unescape("a&amp;b&lt;&gt;&quot;&apos;&#65;&#x42;&#xE9;&bogus;"), "a&b<>\"'AB\xc3\xa9&bogus;");
-  EXPECT_EQ(url_decode("a%20b+c%2B%7e%zz%4"), "a b c+~%zz%4");
+  EXPECT_EQ(percent_decode("a%20b+c%2B%7e%zz%4", true), "a b c+~%zz%4");
   size_t pos = 0;
-  EXPECT_EQ(xml_element("<KeyCount>3</KeyCount><Key>k</Key>", "Key", pos).value_or("?"), "k");
+  EXPECT_EQ(xml_element_text("<KeyCount>3</KeyCount><Key>k</Key>", "Key", pos).value_or("?"), "k");
   pos = 0;
-  EXPECT_EQ(xml_element("<A/><A>x</A>", "A", pos).value_or("?"), "");
-  EXPECT_EQ(xml_element("<A/><A>x</A>", "A", pos).value_or("?"), "x");
+  EXPECT_EQ(xml_element_text("<A/><A>x</A>", "A", pos).value_or("?"), "");
+  EXPECT_EQ(xml_element_text("<A/><A>x</A>", "A", pos).value_or("?"), "x");
 }
 
 }  // namespace
