@@ -239,6 +239,9 @@ class Engine::Loop {
     curl_easy_reset(e);
     t->easy = e;
     curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    // Send the path as built: object keys may hold "." and ".." segments, which curl
+    // would squash (reading another object, or breaking the request's signature).
+    curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
@@ -316,6 +319,13 @@ class Engine::Loop {
         // Every request to this store would fail the same way: a setup error, not an object's.
         t->done(Error{ErrorKind::config, what + " (give your CA's PEM file with the ca_bundle option, "
                                                 "or set allow_invalid_certificates: true)"});
+        return;
+      }
+      if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) {
+        // No server there even after every retry: the store is down or misnamed, which
+        // fails the run (exit 1, resumable), never one object.
+        t->done(Error{ErrorKind::config, what + " (the store is unreachable: check the endpoint and that the "
+                                                "server is up)"});
         return;
       }
       t->done(Error{ErrorKind::io, what});

@@ -18,6 +18,8 @@ Families:
     available, a GDAL COG (tiled, overviews, internal mask) and a GDAL BigTIFF;
   * loop_*: IFD chains that revisit an IFD (self, 2-cycle, back to the first after
     many IFDs, BigTIFF), and a SubIFD pointing to itself (legal: main chain only);
+  * subifd_*: 2000-deep SubIFD chains (classic, BigTIFF), a SubIFD cycle, SubIFD
+    counts near 2^32 and 2^64, SubIFD offsets past the end;
   * count_*: counts near 2^32 and 2^64 whose byte sizes overflow 32/64-bit
     arithmetic, offsets that wrap when the size is added;
   * offset_*: first/next IFD and value offsets past the end or inside the header;
@@ -342,6 +344,45 @@ def loops(c: Corpus) -> None:
     first = struct.unpack("<I", data[4:8])[0]
     lay = Layout("<", ifds=[image_entries("<", extra=[E(330, 13, 1, longs("<", first))])])
     c.add("loop_subifd_self.tif", lay.build(), "ok", why="SubIFDs -> own IFD (not followed)")
+
+
+def subifds(c: Corpus) -> None:
+    """SubIFDs (tag 330): deep chains, cycles, counts near 2^32 and 2^64, offsets past
+    the end. Only the main chain must be read; a reader that follows SubIFDs must
+    still stop (limit or loop) without crashing or hanging."""
+    def chain(n: int, big: bool, cycle: bool) -> bytes:
+        typ = 18 if big else 13
+        ifds = [image_entries("<", big=big, extra=[E(330, typ, 1, u("<", "Q" if big else "I", 0))])
+                for _ in range(n)]
+        data = Layout("<", big=big, ifds=ifds).build()  # pass 1: the main chain gives the offsets
+        offs, off = [], struct.unpack("<Q" if big else "<I", data[8:16] if big else data[4:8])[0]
+        while off:
+            offs.append(off)
+            cnt = struct.unpack("<Q" if big else "<H", data[off:off + (8 if big else 2)])[0]
+            nptr = off + (8 + 20 * cnt if big else 2 + 12 * cnt)
+            off = struct.unpack("<Q" if big else "<I", data[nptr:nptr + (8 if big else 4)])[0]
+        targets = [offs[i + 1] if i + 1 < n else (offs[0] if cycle else 0) for i in range(n)]
+        ifds = [image_entries("<", big=big, extra=[E(330, typ, 1, u("<", "Q" if big else "I", targets[i]))])
+                for i in range(n)]
+        # pass 2: IFD i's SubIFD -> IFD i+1, main chain cut after IFD 0 (same layout)
+        return Layout("<", big=big, ifds=ifds, nexts={i: 0 for i in range(n)}).build()
+
+    deep_kinds = ["limit_exceeded", "ifd_loop"]
+    c.add("subifd_chain_2000.tif", chain(2000, False, False), "either", deep_kinds,
+          "2000 IFDs chained through SubIFDs, one in the main chain")
+    c.add("subifd_chain_2000_bigtiff.tif", chain(2000, True, False), "either", deep_kinds,
+          "BigTIFF: 2000 IFDs chained through SubIFDs (IFD8)")
+    c.add("subifd_cycle_50.tif", chain(50, False, True), "either", deep_kinds,
+          "50 SubIFD-chained IFDs, the last pointing back to the first")
+    for name, ent, big in [
+            ("count_ffffffff", E(330, 13, 0xFFFFFFFF, raw=8), False),
+            ("count_40000000_long", E(330, 4, 0x40000000, raw=8), False),
+            ("offset_past_end", E(330, 13, 1, raw=0xFFFFFFF0), False),
+            ("big_count_2p64m1", E(330, 18, (1 << 64) - 1, raw=16), True),
+            ("big_count_2p61", E(330, 18, 1 << 61, raw=16), True),
+            ("big_offset_past_end", E(330, 18, 1, raw=(1 << 64) - 8), True)]:
+        c.add(f"subifd_{name}.tif", Layout("<", big=big, ifds=[image_entries("<", big=big, extra=[ent])]).build(),
+              "either", BAD_STRUCT, f"SubIFDs type {ent.type} count {ent.count:#x} at {ent.raw:#x}")
 
 
 def counts(c: Corpus) -> None:
@@ -716,6 +757,7 @@ def main() -> int:
         c.add(f"base_{name}.tif", data, "ok", why="valid base file for the cut_* family")
         truncations(c, name, data)
     loops(c)
+    subifds(c)
     counts(c)
     offsets(c)
     types(c)

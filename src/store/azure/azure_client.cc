@@ -96,10 +96,19 @@ Result<BlobListPage> AzureClient::list_page(const std::string& prefix, size_t ma
                     "&maxresults=" + std::to_string(max_results);
   if (!marker.empty()) url += "&marker=" + encode_query_value(marker);
   http::Request request = make_request("GET", url);
-  auto response = engine_.perform(request, authorizer());
   std::string what = "Azure List Blobs az://" + config_.container + "/" + prefix;
+  // A page cut short (a body without framing to tell) would drop its blobs and its
+  // NextMarker: fetch it again, and never read it as a complete page.
+  auto response = engine_.perform(request, authorizer());
+  for (int attempt = 1; attempt < 3 && response.ok() && response->status == 200 &&
+                        response->body.find("</EnumerationResults>") == std::string::npos; ++attempt) {
+    response = engine_.perform(request, authorizer());
+  }
   if (!response.ok()) return Error{ErrorKind::io, what + ": " + response.error().message};
   if (response->status != 200) return azure_error(*response, what, "GET", request.url, config_);
+  if (response->body.find("</EnumerationResults>") == std::string::npos) {
+    return Error{ErrorKind::io, what + ": the List Blobs response ends early (" + http::redact_url(request.url) + ")"};
+  }
   auto page = parse_blob_list(response->body);
   if (!page.ok()) return Error{ErrorKind::io, page.error().message + " (" + http::redact_url(request.url) + ")"};
   return page;
@@ -118,7 +127,7 @@ void AzureClient::get_range(const std::string& name, uint64_t offset, uint64_t l
   engine_.submit(
       std::move(request),
       [this, url, what, offset, length, done = std::move(done)](Result<http::Response> result) {
-        if (!result.ok()) return done(Error{ErrorKind::io, what + ": " + result.error().message});
+        if (!result.ok()) return done(Error{result.error().kind, what + ": " + result.error().message});
         long status = result->status;
         // 416: nothing at `offset` (an empty blob, or past its end): zero bytes.
         if (status != 200 && status != 206 && status != 416) {

@@ -93,6 +93,12 @@ Error s3_error(const http::Response& response, const std::string& what, const st
   ErrorKind kind = ErrorKind::io;
   if (response.status == 404) kind = ErrorKind::not_found;
   if (response.status == 403) kind = ErrorKind::permission_denied;
+  // Credentials that are wrong or expired fail every request alike: the run fails
+  // (resumable once fixed) instead of writing an error row for each object.
+  if (code == "SignatureDoesNotMatch" || code == "InvalidAccessKeyId" || code == "ExpiredToken" ||
+      code == "InvalidToken" || code == "TokenRefreshRequired" || code == "RequestTimeTooSkewed") {
+    kind = ErrorKind::config;
+  }
 
   bool region_problem = response.status == 301 || code == "PermanentRedirect" ||
                         code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException";
@@ -132,10 +138,20 @@ Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys,
   if (!delimiter.empty()) query.emplace_back("delimiter", delimiter);
   std::string path = bucket_path(config_);
   Call call = build(S3Request{"GET", path, std::move(query), {}});
+  // A page cut short (a body without framing to tell) would drop keys: fetch it
+  // again, and never read it as a complete page.
   auto response = engine_->perform(call.request, call.prepare);
+  for (int attempt = 1; attempt < 3 && response.ok() && response->status == 200 &&
+                        response->body.find("</ListBucketResult>") == std::string::npos; ++attempt) {
+    response = engine_->perform(call.request, call.prepare);
+  }
   std::string where = config_.origin + path;
   if (!response.ok()) return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "': " + response.error().message};
   if (response->status != 200) return error_from(*response, "listing bucket '" + config_.bucket + "' at", where);
+  if (response->body.find("</ListBucketResult>") == std::string::npos) {
+    return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "' at " + http::redact_url(where) +
+                                    ": the response ends early (no </ListBucketResult>)"};
+  }
   auto page = parse_list_objects_v2(response->body);
   if (!page.ok()) {
     std::string start = response->body.substr(0, 200);

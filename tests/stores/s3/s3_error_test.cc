@@ -60,7 +60,7 @@ TEST(S3Error, WrongRegionFromBody) {
 
 TEST(S3Error, CredentialHintsNameTheSourceNotTheSecret) {
   Error sig = s3_error(response(403, error_doc("SignatureDoesNotMatch", "no match")), "GET", kUrl, config(), false);
-  EXPECT_EQ(sig.kind, ErrorKind::permission_denied);
+  EXPECT_EQ(sig.kind, ErrorKind::config);  // wrong credentials fail the run, not each object
   EXPECT_NE(sig.message.find("check the secret access key (from environment (AWS_ACCESS_KEY_ID))"), std::string::npos);
   Error id = s3_error(response(403, error_doc("InvalidAccessKeyId", "unknown")), "GET", kUrl, config(), false);
   EXPECT_NE(id.message.find("check the access key id"), std::string::npos);

@@ -5,6 +5,7 @@
 //
 // usage: node s3_server.mjs --dir DIR --bucket NAME [--bucket NAME2] --log FILE
 //                           [--region us-east-1] [--require-auth] [--fail-every N]
+//                           [--secret KEY_ID=SECRET]
 // Prints one JSON line {"s3rver": PORT, "proxy": PORT} once ready, then
 // serves until stdin closes or it gets SIGTERM. The proxy appends one JSON
 // line per request to --log: {method, path, query, auth, status}.
@@ -13,6 +14,8 @@
 // Ranged GETs of empty objects get S3's 416 (s3rver hangs on them).
 // --fail-every N: every Nth request gets 503 SlowDown (Retry-After: 0) before
 // any check, so retries must come back freshly signed.
+// --secret S3RVER=VALUE: the secret key the proxy verifies signatures with
+// (default S3RVER; s3rver itself only checks that the key id exists).
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -34,9 +37,14 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--region') args.region = process.argv[++i];
   else if (a === '--require-auth') args.requireAuth = true;
   else if (a === '--fail-every') args.failEvery = Number(process.argv[++i]);
+  else if (a === '--secret') args.secret = process.argv[++i];
   else throw new Error(`unknown argument ${a}`);
 }
 const secrets = { S3RVER: 'S3RVER' };
+if (args.secret) {
+  const eq = args.secret.indexOf('=');
+  secrets[args.secret.slice(0, eq)] = args.secret.slice(eq + 1);
+}
 
 const s3rver = new S3rver({
   port: 0, address: '127.0.0.1', silent: true, directory: args.dir, serviceEndpoint: 'localhost',
