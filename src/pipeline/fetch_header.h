@@ -33,7 +33,7 @@ class FirstReadEstimator {
  public:
   struct Options {
     size_t window = 256;          // recent objects the quantile looks at
-    double quantile = 0.97;       // fraction of recent headers one first read covers
+    double quantile = 0.95;       // fraction of recent headers one first read covers
     double margin = 0.25;         // added to the quantile, as a fraction of it
     uint64_t min_bytes = 4096;    // never read less than this first
     uint64_t granule = 4096;      // reads are multiples of this

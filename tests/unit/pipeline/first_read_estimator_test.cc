@@ -42,10 +42,17 @@ TEST(FirstReadEstimator, RoundsUpWithMarginAndClamps) {
 }
 
 TEST(FirstReadEstimator, CoversAHighQuantileOfRecentHeaders) {
+  // A few big headers below the quantile do not set the size.
+  {
+    FirstReadEstimator e(small_window());
+    for (int i = 0; i < 97; ++i) e.record(3000);
+    for (int i = 0; i < 3; ++i) e.record(30000);
+    EXPECT_EQ(e.first_read_bytes(kCap), 4096u);
+  }
   FirstReadEstimator e(small_window());
-  // 96 small headers and 4 big ones in the window: the 97 % quantile is big.
-  for (int i = 0; i < 96; ++i) e.record(3000);
-  for (int i = 0; i < 4; ++i) e.record(30000);
+  // 94 small headers and 6 big ones in the window: the 95 % quantile is big.
+  for (int i = 0; i < 94; ++i) e.record(3000);
+  for (int i = 0; i < 6; ++i) e.record(30000);
   EXPECT_EQ(e.first_read_bytes(kCap), 40960u);  // 30000 * 1.25 = 37500 -> 40 KiB
   // The big ones age out of the window.
   for (int i = 0; i < 100; ++i) e.record(3000);
@@ -53,7 +60,7 @@ TEST(FirstReadEstimator, CoversAHighQuantileOfRecentHeaders) {
 }
 
 TEST(FirstReadEstimator, FollowsAShiftInHeaderSizesWithinAFewObjects) {
-  FirstReadEstimator::Options o;  // defaults: window 256, q 0.97
+  FirstReadEstimator::Options o;  // defaults: window 256, q 0.95
   FirstReadEstimator e(o);
   for (int i = 0; i < 1000; ++i) e.record(2500);
   EXPECT_EQ(e.first_read_bytes(kCap), 4096u);
@@ -62,7 +69,7 @@ TEST(FirstReadEstimator, FollowsAShiftInHeaderSizesWithinAFewObjects) {
     if (e.first_read_bytes(kCap) < 12000) ++too_small;  // objects that would need a second request
     e.record(12000);
   }
-  EXPECT_LE(too_small, 16);  // about 3 % of the window, plus one recompute step
+  EXPECT_LE(too_small, 24);  // about 5 % of the window, plus one recompute step
   EXPECT_EQ(e.first_read_bytes(kCap), 16384u);
 }
 
