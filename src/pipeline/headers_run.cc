@@ -24,6 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+constexpr size_t kMaxQueuedKeys = 50000;
+
 bool matches_suffix(const std::string& key, const std::vector<std::string>& suffixes) {
   if (suffixes.empty()) return true;
   for (const auto& s : suffixes) {
@@ -269,7 +271,10 @@ std::optional<std::string> key_list_entry(const std::string& line) {
 Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& options, const OutputDir& out) {
   const auto start = Clock::now();
   RunState st;
-  BoundedQueue<WorkItem> keys(options.max_buffer_size);
+  // max_buffer_size is the reference tool's bound on buffered keys; a few
+  // listing pages ahead of the readers is all that helps, and a million
+  // queued keys would cost hundreds of MiB, so buffer at most kMaxQueuedKeys.
+  BoundedQueue<WorkItem> keys(std::min(options.max_buffer_size, kMaxQueuedKeys));
   const size_t in_flight = std::max<size_t>(1, options.n_consumers);
   Slots slots(in_flight);
   // Capacity >= objects in flight: a finished fetch never blocks the store's thread.
