@@ -110,7 +110,8 @@ def run(a, tmp):
             base = site.url
             if a.faults:
                 from fault_proxy import MIX_10, FaultProxy
-                proxy = FaultProxy(("127.0.0.1", site.port), rates=MIX_10, seed=a.seed, stall_seconds=8).start()
+                proxy = FaultProxy(("127.0.0.1", site.port), rates=MIX_10, seed=a.seed, stall_seconds=8,
+                                   max_lifetime=7200).start()
                 stack.append(proxy)
                 base = proxy.url + "/"
             kf = os.path.join(tmp, "keys.txt")

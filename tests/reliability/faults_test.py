@@ -98,7 +98,7 @@ def test_nginx(binary, tmp):
         site = ng.add_site("plain", root)
         ng.start()
         with FaultProxy(("127.0.0.1", site.port), rates=MIX_10, seed=ARGS.seed, stall_seconds=STALL_SECONDS,
-                        retry_after="1", latency=(0.05, 0.3)) as proxy:
+                        retry_after="1", latency=(0.05, 0.3), max_lifetime=7200) as proxy:
             base = proxy.url + "/"
             kf = keys_file(os.path.join(tmp, "keys.txt"), base, keys)
             cfg = write_config(os.path.join(tmp, "c.yaml"), base, {"timeout": CLIENT_TIMEOUT}, n_consumers=32,
@@ -115,7 +115,8 @@ def test_s3(binary, tmp):
     with S3Server(tmp) as s3:
         s3.upload_tree(root, keys)
         with FaultProxy(("127.0.0.1", s3.port), rates=MIX_10, seed=ARGS.seed, stall_seconds=STALL_SECONDS,
-                        retry_after="1", pattern_rates=[("list-type=2", LISTING_RATES)]) as proxy:
+                        retry_after="1", pattern_rates=[("list-type=2", LISTING_RATES)],
+                        max_lifetime=7200) as proxy:
             cfg = write_config(os.path.join(tmp, "c.yaml"), f"s3://{BUCKET}",
                                s3.options(endpoint=proxy.url, timeout=CLIENT_TIMEOUT), n_consumers=16, list_chunk=50,
                                write_chunk=200)
