@@ -387,12 +387,14 @@ def test_keys(binary):
             f.write(os.path.basename(samples[0]) + "\n")
             f.write(f"file://{SAMPLES}/{os.path.basename(samples[1])}\n")
             f.write("s3://elsewhere/x.tif\n")
+            f.write("../samples/" + os.path.basename(samples[0]) + "\n")
         out2 = os.path.join(tmp, "out2")
         os.makedirs(out2)
         headers(binary, ["--store", SAMPLES, "--keys", keys, out2, "--quiet"], expect=3)
         rows = duckdb(f"SELECT path, error_kind, error FROM read_parquet('{out2}/*.parquet') ORDER BY path")
         kinds = {r["path"]: r["error_kind"] for r in rows}
-        check(len(rows) == 3 and kinds["s3://elsewhere/x.tif"] == "invalid_value", f"rows: {rows}")
+        check(len(rows) == 4 and kinds["s3://elsewhere/x.tif"] == "invalid_value", f"rows: {rows}")
+        check(kinds["../samples/" + os.path.basename(samples[0])] == "invalid_value", f"'..' key must not be read: {rows}")
         check(sum(1 for k in kinds.values() if k is None) == 2, f"rows: {rows}")
         # A relative first line without a store is a usage error.
         with open(keys, "w") as f:

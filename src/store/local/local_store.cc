@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 namespace td::store {
@@ -28,6 +29,21 @@ ObjectInfo info_from_stat(const std::string& key, const struct stat& st) {
   info.size = static_cast<uint64_t>(st.st_size);
   info.last_modified_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
   return info;
+}
+
+// A key with a ".." segment could name a file outside the store root (keys
+// come from key lists too): such keys are refused, never resolved.
+std::optional<Error> escapes_root(const std::string& key) {
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find('/', start);
+    if (end == std::string::npos) end = key.size();
+    if (key.compare(start, end - start, "..") == 0) {
+      return Error{ErrorKind::invalid_value, "key '" + key + "' has a '..' segment: it would leave the store root"};
+    }
+    start = end + 1;
+  }
+  return std::nullopt;
 }
 
 // Closes a file descriptor on scope exit.
@@ -102,6 +118,7 @@ void LocalStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t 
 
 Result<RangeRead> LocalStore::read_file_range(const std::string& key, uint64_t offset,
                                                          uint64_t length) const {
+  if (auto e = escapes_root(key)) return *e;
   std::string path = describe(key);
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0) return errno_error(errno, "cannot open " + path);
@@ -128,6 +145,7 @@ Result<RangeRead> LocalStore::read_file_range(const std::string& key, uint64_t o
 }
 
 Result<ObjectInfo> LocalStore::stat(const std::string& key) {
+  if (auto e = escapes_root(key)) return *e;
   std::string path = describe(key);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return errno_error(errno, "cannot stat " + path);
