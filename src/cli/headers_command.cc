@@ -36,7 +36,7 @@ Result<pipeline::Shard> choose_shard(const HeadersArgs& args) {
     return n;
   };
   auto make = [&](long long index, long long count, const std::string& source) -> Result<pipeline::Shard> {
-    if (args.shard_count && source != "JOB_COMPLETION_INDEX" && *args.shard_count != count) {
+    if (args.shard_count && source != "JOB_COMPLETION_INDEX" && source != "--shard" && *args.shard_count != count) {
       return Error{ErrorKind::config, "--shard-count " + std::to_string(*args.shard_count) + " disagrees with " +
                                           std::to_string(count) + " shards from " + source};
     }
