@@ -83,7 +83,9 @@ Status LocalStore::list(const std::string& prefix, size_t page_size,
     if (ec) return Error{ErrorKind::io, "cannot list " + start.string() + ": " + ec.message()};
     for (; it != end; it.increment(ec)) {
       if (ec) return Error{ErrorKind::io, "cannot list " + start.string() + ": " + ec.message()};
-      std::string key = fs::relative(it->path(), root_, ec).generic_string();
+      // Lexical, not fs::relative: that resolves symlinks and would turn a linked
+      // directory into "../../elsewhere" keys.
+      std::string key = it->path().lexically_relative(root_).generic_string();
       if (ec || key.compare(0, prefix.size(), prefix) != 0) continue;
       struct stat st {};
       if (::stat(it->path().c_str(), &st) != 0) {
