@@ -52,6 +52,11 @@ Error azure_error(const http::Response& response, const std::string& what, const
   ErrorKind kind = ErrorKind::io;
   if (response.status == 404) kind = ErrorKind::not_found;
   if (response.status == 403 || response.status == 401) kind = ErrorKind::permission_denied;
+  // Credentials the service rejects fail every request alike: a setup error
+  // that stops the run, not one error row per object.
+  if (body.code == "AuthenticationFailed" || body.message.find("failed to authenticate") != std::string::npos) {
+    kind = ErrorKind::config;
+  }
   std::string m = what + ": HTTP " + std::to_string(response.status);
   if (!body.code.empty()) m += " " + body.code;
   if (!body.message.empty()) m += ": " + body.message;

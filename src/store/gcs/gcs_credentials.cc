@@ -119,8 +119,9 @@ Result<AccessToken> parse_token_response(const http::Response& response, const s
     if (!str("error_description").empty()) m += ": " + str("error_description");
     m += "; check the credentials in " + credentials_source;
     if (str("error") == "invalid_grant") m += " (a deleted or wrong key, or this machine's clock is off)";
+    // A rejected key fails every request alike: a setup error that stops the run.
     bool denied = response.status == 400 || response.status == 401 || response.status == 403;
-    return Error{denied ? ErrorKind::permission_denied : ErrorKind::io, m};
+    return Error{denied ? ErrorKind::config : ErrorKind::io, m};
   }
   AccessToken t;
   t.token = str("access_token");

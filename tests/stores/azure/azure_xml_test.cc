@@ -75,7 +75,7 @@ TEST(AzureXml, ErrorMessagesAndKinds) {
            "<AuthenticationErrorDetail>The MAC signature found in the HTTP request 'SECRETSIG' is not the same"
            "</AuthenticationErrorDetail></Error>";
   Error e = azure_error(r, "listing failed", "GET", "https://acct.blob.core.windows.net/cont?comp=list&sig=SAS", c);
-  EXPECT_EQ(e.kind, ErrorKind::permission_denied);
+  EXPECT_EQ(e.kind, ErrorKind::config);
   EXPECT_NE(e.message.find("HTTP 403 AuthenticationFailed: Server failed to authenticate the request."), std::string::npos);
   EXPECT_NE(e.message.find("https://acct.blob.core.windows.net/cont)"), std::string::npos);
   EXPECT_NE(e.message.find("account name and key"), std::string::npos);

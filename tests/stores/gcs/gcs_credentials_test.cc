@@ -133,7 +133,7 @@ TEST(TokenResponse, SuccessAndErrors) {
   bad.body = R"({"error":"invalid_grant","error_description":"Invalid JWT Signature."})";
   auto e = parse_token_response(bad, "https://oauth2.googleapis.com/token?x=secret", "/keys/sa.json", 0);
   ASSERT_FALSE(e.ok());
-  EXPECT_EQ(e.error().kind, ErrorKind::permission_denied);
+  EXPECT_EQ(e.error().kind, ErrorKind::config);
   EXPECT_NE(e.error().message.find("HTTP 400 invalid_grant: Invalid JWT Signature."), std::string::npos);
   EXPECT_NE(e.error().message.find("/keys/sa.json"), std::string::npos);
   EXPECT_EQ(e.error().message.find("secret"), std::string::npos);
