@@ -27,8 +27,26 @@ const char* value_kind(const Value& v) {
   return "?";
 }
 
-Error mismatch(const std::string& path, const std::string& what) {
-  return Error{ErrorKind::invalid_value, "row does not match the schema at '" + path + "': " + what};
+// Where in a row a value sits, as a chain of names on the stack: the dotted
+// string is built only for an error (building it per value cost more than
+// the validation itself).
+struct FieldPath {
+  const std::string* name = nullptr;  // nullptr: the row itself
+  const FieldPath* parent = nullptr;
+
+  std::string str() const {
+    if (!name) return "<row>";
+    if (!parent || !parent->name) return *name;
+    return parent->str() + "." + *name;
+  }
+};
+
+Error mismatch(const FieldPath& path, const std::string& what) {
+  return Error{ErrorKind::invalid_value, "row does not match the schema at '" + path.str() + "': " + what};
+}
+
+Error mismatch(const char* where, const std::string& what) {
+  return Error{ErrorKind::invalid_value, std::string("row does not match the schema at '") + where + "': " + what};
 }
 
 // Inclusive range an integer must fall in for a (physical, logical) pair.
@@ -51,7 +69,7 @@ void int_range(Physical physical, Logical logical, int64_t& lo, int64_t& hi) {
   }
 }
 
-Status validate_primitive(const LeafColumn& leaf, const Value& v, const std::string& path) {
+Status validate_primitive(const LeafColumn& leaf, const Value& v, const FieldPath& path) {
   const auto& raw = v.raw();
   switch (leaf.physical) {
     case Physical::boolean:
@@ -89,8 +107,8 @@ class Validator {
  public:
   explicit Validator(const SchemaLayout& layout) : layout_(layout) {}
 
-  Status check(const PlanNode& p, const Value& v, const std::string& parent) const {
-    const std::string path = parent.empty() ? p.name : parent + "." + p.name;
+  Status check(const PlanNode& p, const Value& v, const FieldPath& parent) const {
+    const FieldPath path{&p.name, &parent};
     if (v.is_null()) {
       if (!p.optional) return mismatch(path, "null in a required field");
       return Status::ok_status();
@@ -125,10 +143,10 @@ class Validator {
   }
 
   Status check_fields(const std::vector<PlanNode>& nodes, const Value::Fields& fields,
-                      const std::string& path) const {
+                      const FieldPath& path) const {
     if (fields.size() != nodes.size())
-      return mismatch(path.empty() ? "<row>" : path, "expected " + std::to_string(nodes.size()) +
-                                                         " fields, got " + std::to_string(fields.size()));
+      return mismatch(path, "expected " + std::to_string(nodes.size()) + " fields, got " +
+                                std::to_string(fields.size()));
     for (size_t i = 0; i < nodes.size(); ++i)
       if (auto st = check(nodes[i], fields[i], path); !st.ok()) return st;
     return Status::ok_status();
@@ -191,7 +209,7 @@ void shred_node(const PlanNode& p, const Value& v, int16_t rep, int16_t def,
 Status Shredder::validate(const Value& row) const {
   const auto* f = std::get_if<Value::FieldsBox>(&row.raw());
   if (!f) return mismatch("<row>", std::string("a row is a Value::fields, got ") + value_kind(row));
-  return Validator(layout_).check_fields(layout_.roots, f->fields, "");
+  return Validator(layout_).check_fields(layout_.roots, f->fields, FieldPath{});
 }
 
 void Shredder::shred(const Value& row, std::vector<ColumnBuffer>& columns) const {

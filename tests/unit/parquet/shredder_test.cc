@@ -166,6 +166,17 @@ TEST(ShredderTest, RejectsRowsOfTheWrongShape) {
   EXPECT_EQ(s.col(0).num_levels(), before);  // nothing of a bad row was shredded
 }
 
+TEST(ShredderTest, ErrorNamesTheNestedField) {
+  Shredded s(Schema{{Node::string("name"),
+                     Node::list("ifds", Node::group("ifd", {Node::primitive("width", Physical::int32, Logical::uint32)}))}});
+  Status st = s.add(row({"a", V::list({V::fields({int64_t{1}}), V::fields({int64_t{-1}})})}));
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("'ifds.element.width'"), std::string::npos) << st.error().message;
+  Status short_row = s.add(row({"a"}));
+  ASSERT_FALSE(short_row.ok());
+  EXPECT_NE(short_row.error().message.find("'<row>'"), std::string::npos) << short_row.error().message;
+}
+
 TEST(ShredderTest, RejectsTextReadersWouldRefuse) {
   Shredded s(Schema{{Node::string("s"), Node::primitive("j", Physical::byte_array, Logical::json),
                      Node::primitive("b", Physical::byte_array)}});
