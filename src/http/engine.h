@@ -1,5 +1,6 @@
-// One HTTP engine for every store: libcurl's multi interface driven by one
-// event-loop thread. Keep-alive connection reuse, HTTP/2 where offered, many
+// One HTTP engine for every store: libcurl's multi interface driven by
+// event-loop threads (one per core by default, each with its own
+// connections; whatever a callback does runs on its loop's thread). Keep-alive connection reuse, HTTP/2 where offered, many
 // requests in flight, TLS verification on by default, connect and low-speed
 // timeouts, and retries with exponential backoff and full jitter on
 // connection errors, timeouts, 429 and 5xx (honouring Retry-After).
@@ -8,6 +9,7 @@
 // must not block (hand heavy work elsewhere).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,6 +43,10 @@ struct Response {
 
 struct EngineOptions {
   size_t max_in_flight = 64;            // concurrent transfers
+  // Event-loop threads sharing max_in_flight; 0: one per core (at most 8).
+  // Completion callbacks (header parsing, row building) run on these threads,
+  // so one loop would cap a run at one core.
+  size_t loops = 0;
   long connect_timeout_ms = 10000;
   long low_speed_limit_bytes = 1;       // abort a transfer slower than this ...
   long low_speed_time_s = 30;           // ... for this long
@@ -70,17 +76,21 @@ using DoneFn = std::function<void(Result<Response>)>;
 class Engine {
  public:
   explicit Engine(EngineOptions options);
-  ~Engine();  // cancels nothing: waits for in-flight requests, then stops
+  ~Engine();  // cancels nothing: waits for every request's callback, then stops
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void submit(Request request, DoneFn done, PrepareFn prepare = {});
-  Result<Response> perform(Request request, PrepareFn prepare = {});  // blocking
+  void submit(Request request, DoneFn done, PrepareFn prepare = {});  // spread over the loops
+  // Blocking; always on the first loop, so sequential calls (listing pages)
+  // reuse one connection.
+  Result<Response> perform(Request request, PrepareFn prepare = {});
   EngineStats stats() const;
 
  private:
   class Loop;
-  std::unique_ptr<Loop> loop_;
+  std::vector<std::unique_ptr<Loop>> loops_;
+  std::atomic<size_t> next_loop_{0};
+  std::atomic<uint64_t> submitted_{0};
 };
 
 // Whether a status is worth retrying (408, 429, 5xx except 501/505).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "parquet/schema.h"
 
@@ -13,7 +14,7 @@ const parquet::Schema& row_schema();
 
 // Index of a top-level column by name; aborts on a name not in the schema
 // (a programming error, caught by every test that builds a row).
-size_t column_index(const std::string& name);
+size_t column_index(std::string_view name);
 
 // Fields of the `geokeys` struct and of one `ifds` element, in order.
 const parquet::Node& geokeys_node();

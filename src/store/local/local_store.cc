@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <optional>
 #include <system_error>
+#include <utility>
+
+#include "util/log.h"
 
 namespace td::store {
 namespace fs = std::filesystem;
@@ -62,53 +65,125 @@ std::string LocalStore::describe(const std::string& key) const {
   return root_ == "/" ? "/" + key : root_ + "/" + key;
 }
 
-// Lists regular files (following symlinks) recursively under root/prefix.
-// A prefix is a key prefix, not only a directory: "a/b" matches "a/b.tif" and
-// "a/b/c.tif", as object stores do. Keys are sorted so runs are reproducible;
-// that means one directory tree is walked fully before the first page, which
-// costs memory proportional to the listing (fine for local trees).
-Status LocalStore::list(const std::string& prefix, size_t page_size,
-                        const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) {
-  // Walk from the deepest directory the prefix names completely.
-  std::string dir_part = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
-  fs::path start = fs::path(root_) / dir_part;
-  std::error_code ec;
-  if (!fs::is_directory(root_, ec)) {
-    return Error{ErrorKind::not_found, "store root " + root_ + " is not a directory"};
-  }
-  std::vector<ObjectInfo> all;
-  if (fs::is_directory(start, ec)) {
-    auto options = fs::directory_options::follow_directory_symlink | fs::directory_options::skip_permission_denied;
-    fs::recursive_directory_iterator it(start, options, ec), end;
-    if (ec) return Error{ErrorKind::io, "cannot list " + start.string() + ": " + ec.message()};
+namespace {
+
+// One directory entry: files become objects, directories are walked.
+struct Entry {
+  std::string sort_name;  // name, plus '/' for a directory: the order of the keys under it
+  std::string key;
+  bool is_dir = false;
+  ObjectInfo info;
+};
+
+// A depth-first walk that yields keys in sorted order while holding only one
+// directory's entries per level: a million-file tree is listed in pages, not
+// collected first. Symlinks are followed; a directory already on the current
+// path (a symlink loop) is skipped.
+class TreeWalk {
+ public:
+  TreeWalk(const std::string& root, const std::string& prefix, size_t page_size,
+           const std::function<bool(std::vector<ObjectInfo>&&)>& on_page)
+      : root_(root), prefix_(prefix), page_size_(std::max<size_t>(page_size, 1)), on_page_(on_page) {}
+
+  // Walks root/dir_key (dir_key empty or ending in '/'); false once on_page said stop.
+  Result<bool> walk(const std::string& dir_key) {
+    std::string dir = dir_key.empty() ? root_ : root_ + "/" + dir_key.substr(0, dir_key.size() - 1);
+    struct stat dir_st {};
+    if (::stat(dir.c_str(), &dir_st) != 0) return errno_error(errno, "cannot list " + dir);
+    auto id = std::make_pair(dir_st.st_dev, dir_st.st_ino);
+    if (std::find(on_path_.begin(), on_path_.end(), id) != on_path_.end()) {
+      log::warn("skipping " + dir + ": a symlink loop back to a directory above it");
+      return true;
+    }
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) {
+      if (ec == std::errc::permission_denied && !dir_key.empty()) {
+        log::warn("skipping " + dir + ": " + ec.message());
+        return true;
+      }
+      return Error{ErrorKind::io, "cannot list " + dir + ": " + ec.message()};
+    }
+    std::vector<Entry> entries;
     for (; it != end; it.increment(ec)) {
-      if (ec) return Error{ErrorKind::io, "cannot list " + start.string() + ": " + ec.message()};
-      // Lexical, not fs::relative: that resolves symlinks and would turn a linked
-      // directory into "../../elsewhere" keys.
-      std::string key = it->path().lexically_relative(root_).generic_string();
-      if (ec || key.compare(0, prefix.size(), prefix) != 0) continue;
+      if (ec) return Error{ErrorKind::io, "cannot list " + dir + ": " + ec.message()};
+      Entry e;
+      std::string name = it->path().filename().string();
+      e.key = dir_key + name;
       struct stat st {};
       if (::stat(it->path().c_str(), &st) != 0) {
         // A broken symlink or a file that vanished: still an object the user
         // has; it becomes an error row when read.
         if (::lstat(it->path().c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
-        ObjectInfo info = info_from_stat(key, st);
-        info.size = std::nullopt;
-        all.push_back(std::move(info));
+        e.info = info_from_stat(e.key, st);
+        e.info.size = std::nullopt;
+      } else if (S_ISDIR(st.st_mode)) {
+        e.is_dir = true;
+        if (!may_hold_prefix(e.key + "/")) continue;
+      } else if (S_ISREG(st.st_mode)) {
+        e.info = info_from_stat(e.key, st);
+      } else {
+        continue;  // sockets, fifos, devices
+      }
+      if (!e.is_dir && e.key.compare(0, prefix_.size(), prefix_) != 0) continue;
+      e.sort_name = e.is_dir ? name + "/" : name;
+      entries.push_back(std::move(e));
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.sort_name < b.sort_name; });
+    on_path_.push_back(id);
+    for (Entry& e : entries) {
+      if (e.is_dir) {
+        auto more = walk(e.key + "/");
+        if (!more.ok() || !*more) return more;
         continue;
       }
-      if (!S_ISREG(st.st_mode)) continue;
-      all.push_back(info_from_stat(key, st));
+      page_.push_back(std::move(e.info));
+      if (page_.size() >= page_size_ && !flush()) return false;
     }
+    on_path_.pop_back();
+    return true;
   }
-  std::sort(all.begin(), all.end(), [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
-  page_size = std::max<size_t>(page_size, 1);
-  for (size_t i = 0; i < all.size(); i += page_size) {
-    size_t n = std::min(page_size, all.size() - i);
-    std::vector<ObjectInfo> page(std::make_move_iterator(all.begin() + i),
-                                 std::make_move_iterator(all.begin() + i + n));
-    if (!on_page(std::move(page))) break;
+
+  bool flush() {
+    if (page_.empty()) return true;
+    std::vector<ObjectInfo> page;
+    page.swap(page_);
+    return on_page_(std::move(page));
   }
+
+ private:
+  // Whether keys under this directory ("a/b/") can start with the prefix.
+  bool may_hold_prefix(const std::string& dir_key) const {
+    size_t n = std::min(dir_key.size(), prefix_.size());
+    return dir_key.compare(0, n, prefix_, 0, n) == 0;
+  }
+
+  const std::string& root_;
+  const std::string& prefix_;
+  size_t page_size_;
+  const std::function<bool(std::vector<ObjectInfo>&&)>& on_page_;
+  std::vector<ObjectInfo> page_;
+  std::vector<std::pair<dev_t, ino_t>> on_path_;
+};
+
+}  // namespace
+
+// Lists regular files (following symlinks) recursively under root/prefix, in
+// key order. A prefix is a key prefix, not only a directory: "a/b" matches
+// "a/b.tif" and "a/b/c.tif", as object stores do.
+Status LocalStore::list(const std::string& prefix, size_t page_size,
+                        const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) {
+  std::error_code ec;
+  if (!fs::is_directory(root_, ec)) {
+    return Error{ErrorKind::not_found, "store root " + root_ + " is not a directory"};
+  }
+  // Walk from the deepest directory the prefix names completely.
+  std::string dir_part = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
+  if (!dir_part.empty() && !fs::is_directory(fs::path(root_) / dir_part, ec)) return Status();
+  TreeWalk walk(root_, prefix, page_size, on_page);
+  auto more = walk.walk(dir_part);
+  if (!more.ok()) return more.error();
+  if (*more) walk.flush();
   return Status();
 }
 
