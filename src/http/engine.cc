@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -65,8 +66,14 @@ void init_curl_once() {
 // when the body is delimited by the connection's close (no Content-Length).
 bool short_partial_body(const Response& r) {
   auto cr = r.header("content-range");
-  unsigned long long first = 0, last = 0;
-  if (!cr || std::sscanf(cr->c_str(), "bytes %llu-%llu/", &first, &last) != 2 || last < first) return false;
+  if (!cr || cr->rfind("bytes ", 0) != 0) return false;
+  const char* p = cr->data() + 6;
+  const char* end = cr->data() + cr->size();
+  uint64_t first = 0, last = 0;
+  auto a = std::from_chars(p, end, first);
+  if (a.ec != std::errc() || a.ptr == end || *a.ptr != '-') return false;
+  auto b = std::from_chars(a.ptr + 1, end, last);
+  if (b.ec != std::errc() || last < first) return false;
   return r.body.size() < last - first + 1;
 }
 

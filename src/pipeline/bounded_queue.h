@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace td::pipeline {
 
@@ -33,6 +34,20 @@ class BoundedQueue {
     items_.pop_front();
     not_full_.notify_one();
     return item;
+  }
+
+  // Waits like pop(), then takes every queued item at once (one wake-up and
+  // one lock for a burst, not one per item). False once closed and drained.
+  bool pop_all(std::vector<T>& out) {
+    out.clear();
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    if (items_.empty()) return false;
+    out.reserve(items_.size());
+    for (auto& item : items_) out.push_back(std::move(item));
+    items_.clear();
+    not_full_.notify_all();
+    return true;
   }
 
   void close() {

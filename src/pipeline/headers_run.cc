@@ -47,9 +47,9 @@ class Slots {
     cv_.wait(lock, [&] { return free_ > 0; });
     --free_;
   }
-  void release() {
+  void release(size_t n = 1) {
     std::lock_guard lock(mu_);
-    ++free_;
+    free_ += n;
     cv_.notify_all();
   }
   void wait_all_free(size_t n) {
@@ -349,16 +349,18 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
 
   HeadersSummary summary;
   PartWriter writer(options, out, summary.files);
-  while (auto row = rows.pop()) {
-    if (!st.failed.load()) {
-      if (Status s = writer.write(*row); s.ok()) {
+  std::vector<parquet::Value> batch;
+  while (rows.pop_all(batch)) {
+    for (const parquet::Value& row : batch) {
+      if (st.failed.load()) break;
+      if (Status s = writer.write(row); s.ok()) {
         st.done++;
       } else {
         st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});
         keys.close();
       }
     }
-    slots.release();
+    slots.release(batch.size());
   }
   if (!st.failed.load()) {
     if (Status s = writer.finish(); !s.ok()) st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});

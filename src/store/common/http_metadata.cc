@@ -57,9 +57,47 @@ std::string strip_etag_quotes(const std::string& etag) {
   return prefix + body;
 }
 
+namespace {
+
+// "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate, what every current server
+// sends), without the general parser: that was a few % of the CPU per object.
+std::optional<int64_t> parse_imf_fixdate_ms(std::string_view v) {
+  if (v.size() != 29 || v[3] != ',' || v[4] != ' ' || v[7] != ' ' || v[11] != ' ' || v[16] != ' ' ||
+      v[19] != ':' || v[22] != ':' || v.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  auto num = [&](size_t at, size_t n) -> int {
+    int x = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (v[i] < '0' || v[i] > '9') return -1;
+      x = x * 10 + (v[i] - '0');
+    }
+    return x;
+  };
+  static constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  size_t m = months.find(v.substr(8, 3));
+  int day = num(5, 2), year = num(12, 4), hh = num(17, 2), mm = num(20, 2), ss = num(23, 2);
+  if (m == std::string_view::npos || m % 3 != 0 || day < 1 || day > 31 || year < 0 || hh < 0 || hh > 23 || mm < 0 ||
+      mm > 59 || ss < 0 || ss > 60) {
+    return std::nullopt;
+  }
+  // Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+  int y = year, mon = static_cast<int>(m / 3) + 1;
+  y -= mon <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return ((days * 24 + hh) * 60 + mm) * 60000 + int64_t{ss} * 1000;
+}
+
+}  // namespace
+
 std::optional<int64_t> parse_http_date_ms(const std::string& value) {
   if (value.empty()) return std::nullopt;
-  time_t t = curl_getdate(value.c_str(), nullptr);
+  if (auto fast = parse_imf_fixdate_ms(value)) return fast;
+  time_t t = curl_getdate(value.c_str(), nullptr);  // the obsolete formats RFC 9110 still allows
   if (t == -1) return std::nullopt;
   return static_cast<int64_t>(t) * 1000;
 }

@@ -117,11 +117,20 @@ std::string string_to_sign(const std::string& amz_date_value, const std::string&
 
 std::string signature(const std::string& secret, const std::string& yyyymmdd, const std::string& region,
                       const std::string& service, const std::string& string_to_sign_text) {
-  std::string k = hmac_sha256("AWS4" + secret, yyyymmdd);
-  k = hmac_sha256(k, region);
-  k = hmac_sha256(k, service);
-  k = hmac_sha256(k, "aws4_request");
-  std::string sig = hmac_sha256(k, string_to_sign_text);
+  // The signing key changes once a day: derive it once per thread and day
+  // (four HMACs per request were most of the signing cost).
+  struct KeyCache {
+    std::string secret, yyyymmdd, region, service, key;
+  };
+  thread_local KeyCache cache;
+  if (cache.key.empty() || cache.secret != secret || cache.yyyymmdd != yyyymmdd || cache.region != region ||
+      cache.service != service) {
+    std::string k = hmac_sha256("AWS4" + secret, yyyymmdd);
+    k = hmac_sha256(k, region);
+    k = hmac_sha256(k, service);
+    cache = KeyCache{secret, yyyymmdd, region, service, hmac_sha256(k, "aws4_request")};
+  }
+  std::string sig = hmac_sha256(cache.key, string_to_sign_text);
   return to_hex(reinterpret_cast<const unsigned char*>(sig.data()), sig.size());
 }
 

@@ -1,5 +1,8 @@
 // HttpStore and the shared response-metadata helpers, without a server.
+#include <curl/curl.h>
 #include <gtest/gtest.h>
+
+#include <ctime>
 
 #include "store/common/http_metadata.h"
 #include "store/http/http_store.h"
@@ -49,6 +52,10 @@ TEST(Etag, QuotesStripped) {
 TEST(HttpDate, Rfc1123) {
   EXPECT_EQ(parse_http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777000);
   EXPECT_FALSE(parse_http_date_ms("yesterday-ish"));
+  // The obsolete forms RFC 9110 still accepts go through the general parser.
+  EXPECT_EQ(parse_http_date_ms("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777000);
+  EXPECT_EQ(parse_http_date_ms("Sun Nov  6 08:49:37 1994"), 784111777000);
+  EXPECT_FALSE(parse_http_date_ms("Sun, 06 Foo 1994 08:49:37 GMT"));
   EXPECT_FALSE(parse_http_date_ms(""));
 }
 
@@ -162,3 +169,18 @@ TEST(HttpStore, ConnectionRefusedIsRunLevelError) {
 
 }  // namespace
 }  // namespace td::store
+
+// The IMF-fixdate fast path agrees with curl_getdate over two centuries,
+// leap days and the last second of each day included.
+TEST(HttpDate, FixdateMatchesCurlGetdate) {
+  for (int64_t t = -2208988800; t < 4102444800; t += 86400 * 7 + 3607) {
+    for (int64_t at : {t, t - t % 86400 + 86399}) {
+      std::time_t tt = static_cast<std::time_t>(at);
+      std::tm tm{};
+      gmtime_r(&tt, &tm);
+      char buf[64];
+      std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+      ASSERT_EQ(td::store::parse_http_date_ms(buf), static_cast<int64_t>(curl_getdate(buf, nullptr)) * 1000) << buf;
+    }
+  }
+}
