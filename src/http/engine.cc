@@ -174,12 +174,16 @@ class Engine::Loop {
   }
 
   void submit(std::unique_ptr<Transfer> t) {
+    bool wake = false;
     {
       std::lock_guard lock(mu_);
       incoming_.push_back(std::move(t));
       ++pending_;
+      // One wake-up (a write to curl's socketpair) per batch, none from the
+      // loop's own callbacks: it looks at incoming_ before it polls again.
+      if (!wake_pending_ && std::this_thread::get_id() != thread_.get_id()) wake = wake_pending_ = true;
     }
-    curl_multi_wakeup(multi_);
+    if (wake) curl_multi_wakeup(multi_);
   }
 
   // Until every submitted transfer has run its callback.
@@ -203,6 +207,7 @@ class Engine::Loop {
     for (;;) {
       {
         std::lock_guard lock(mu_);
+        wake_pending_ = false;  // a submit from now on wakes the poll below
         while (!incoming_.empty()) {
           waiting_.push_back(std::move(incoming_.front()));
           incoming_.pop_front();
@@ -230,6 +235,10 @@ class Engine::Loop {
         timeout_ms = static_cast<int>(std::clamp<long>(wait.count(), 0, timeout_ms));
       }
       if (!waiting_.empty() && active_ < options_.max_in_flight) timeout_ms = 0;
+      {
+        std::lock_guard lock(mu_);
+        if (!incoming_.empty()) timeout_ms = 0;  // submitted by this iteration's callbacks
+      }
       curl_multi_poll(multi_, nullptr, 0, timeout_ms, nullptr);
     }
   }
@@ -396,6 +405,7 @@ class Engine::Loop {
   std::mutex mu_;
   std::deque<std::unique_ptr<Transfer>> incoming_;  // guarded by mu_
   bool stopping_ = false;                           // guarded by mu_
+  bool wake_pending_ = false;                       // guarded by mu_: a wake-up is on its way
   size_t pending_ = 0;                              // guarded by mu_: submitted, callback not yet run
   std::condition_variable idle_cv_;
   // Loop-thread only:
