@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kMaxQueuedKeys = 50000;
+constexpr size_t kMaxQueuedKeys = 10000;
 
 bool matches_suffix(const std::string& key, const std::vector<std::string>& suffixes) {
   if (suffixes.empty()) return true;
