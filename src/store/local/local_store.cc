@@ -1,5 +1,6 @@
 #include "store/local/local_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,18 +68,11 @@ std::string LocalStore::describe(const std::string& key) const {
 
 namespace {
 
-// One directory entry: files become objects, directories are walked.
-struct Entry {
-  std::string sort_name;  // name, plus '/' for a directory: the order of the keys under it
-  std::string key;
-  bool is_dir = false;
-  ObjectInfo info;
-};
-
-// A depth-first walk that yields keys in sorted order while holding only one
-// directory's entries per level: a million-file tree is listed in pages, not
-// collected first. Symlinks are followed; a directory already on the current
-// path (a symlink loop) is skipped.
+// A depth-first walk that yields keys in sorted order while holding only the
+// names of one directory per level: a million-file tree (or directory) is
+// listed in pages, not collected first, and each file is stat()ed only when
+// its page is filled. Symlinks are followed; a directory already on the
+// current path (a symlink loop) is skipped.
 class TreeWalk {
  public:
   TreeWalk(const std::string& root, const std::string& prefix, size_t page_size,
@@ -95,49 +89,39 @@ class TreeWalk {
       log::warn("skipping " + dir + ": a symlink loop back to a directory above it");
       return true;
     }
-    std::error_code ec;
-    fs::directory_iterator it(dir, ec), end;
-    if (ec) {
-      if (ec == std::errc::permission_denied && !dir_key.empty()) {
-        log::warn("skipping " + dir + ": " + ec.message());
+    auto names = read_names(dir, dir_key);
+    if (!names.ok()) {
+      if (names.error().kind == ErrorKind::permission_denied && !dir_key.empty()) {
+        log::warn("skipping " + names.error().message);
         return true;
       }
-      return Error{ErrorKind::io, "cannot list " + dir + ": " + ec.message()};
+      return names.error();
     }
-    std::vector<Entry> entries;
-    for (; it != end; it.increment(ec)) {
-      if (ec) return Error{ErrorKind::io, "cannot list " + dir + ": " + ec.message()};
-      Entry e;
-      std::string name = it->path().filename().string();
-      e.key = dir_key + name;
-      struct stat st {};
-      if (::stat(it->path().c_str(), &st) != 0) {
-        // A broken symlink or a file that vanished: still an object the user
-        // has; it becomes an error row when read.
-        if (::lstat(it->path().c_str(), &st) != 0 || S_ISDIR(st.st_mode)) continue;
-        e.info = info_from_stat(e.key, st);
-        e.info.size = std::nullopt;
-      } else if (S_ISDIR(st.st_mode)) {
-        e.is_dir = true;
-        if (!may_hold_prefix(e.key + "/")) continue;
-      } else if (S_ISREG(st.st_mode)) {
-        e.info = info_from_stat(e.key, st);
-      } else {
-        continue;  // sockets, fifos, devices
-      }
-      if (!e.is_dir && e.key.compare(0, prefix_.size(), prefix_) != 0) continue;
-      e.sort_name = e.is_dir ? name + "/" : name;
-      entries.push_back(std::move(e));
-    }
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.sort_name < b.sort_name; });
+    // A directory's name carries a trailing '/', so plain string order is
+    // the order of the keys ("b.tif" < "b/c.tif" as '.' < '/').
+    std::sort(names->begin(), names->end());
     on_path_.push_back(id);
-    for (Entry& e : entries) {
-      if (e.is_dir) {
-        auto more = walk(e.key + "/");
+    for (const std::string& name : *names) {
+      std::string key = dir_key + name;
+      if (key.back() == '/') {
+        auto more = walk(key);
         if (!more.ok() || !*more) return more;
         continue;
       }
-      page_.push_back(std::move(e.info));
+      struct stat st {};
+      std::string path = dir + "/" + name;
+      if (::stat(path.c_str(), &st) == 0) {
+        if (!S_ISREG(st.st_mode)) continue;
+        page_.push_back(info_from_stat(key, st));
+      } else if (::lstat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+        // A broken symlink: still an object the user has; it becomes an error
+        // row when read. (A file that vanished since the directory was read is gone.)
+        ObjectInfo info = info_from_stat(key, st);
+        info.size = std::nullopt;
+        page_.push_back(std::move(info));
+      } else {
+        continue;
+      }
       if (page_.size() >= page_size_ && !flush()) return false;
     }
     on_path_.pop_back();
@@ -152,6 +136,42 @@ class TreeWalk {
   }
 
  private:
+  // The entries of one directory that can hold keys under the prefix:
+  // directories with a trailing '/', regular files (and links) as they are.
+  Result<std::vector<std::string>> read_names(const std::string& dir, const std::string& dir_key) const {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return errno_error(errno, "cannot list " + dir);
+    std::vector<std::string> names;
+    int err = 0;
+    for (;;) {
+      errno = 0;  // readdir reports an error only through errno
+      dirent* e = ::readdir(d);
+      if (!e) {
+        err = errno;
+        break;
+      }
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      bool is_dir = e->d_type == DT_DIR;
+      if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) {
+        struct stat st {};  // where a link leads (a broken one lists as a file)
+        is_dir = ::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+      } else if (e->d_type != DT_DIR && e->d_type != DT_REG) {
+        continue;  // sockets, fifos, devices
+      }
+      if (is_dir) {
+        name += '/';
+        if (!may_hold_prefix(dir_key + name)) continue;
+      } else if ((dir_key + name).compare(0, prefix_.size(), prefix_) != 0) {
+        continue;
+      }
+      names.push_back(std::move(name));
+    }
+    ::closedir(d);
+    if (err != 0) return errno_error(err, "cannot list " + dir);
+    return names;
+  }
+
   // Whether keys under this directory ("a/b/") can start with the prefix.
   bool may_hold_prefix(const std::string& dir_key) const {
     size_t n = std::min(dir_key.size(), prefix_.size());
