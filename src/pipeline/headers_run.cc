@@ -100,7 +100,7 @@ class PartWriter {
     }
     if (Status s = writer_->write_row(row); !s.ok()) return s;
     const auto& fields = std::get<parquet::Value::FieldsBox>(row.raw()).fields;
-    keys_.push_back(std::get<std::string>(fields[row::column_index("path")].raw()));
+    if (Status s = keys_->add(std::get<std::string>(fields[row::column_index("path")].raw())); !s.ok()) return s;
     if (writer_->rows_written() >= options_.write_chunk_size) return finish();
     return Status();
   }
@@ -115,11 +115,12 @@ class PartWriter {
     Status s = writer_->close();
     writer_.reset();
     if (!s.ok()) return s;
-    if (Status k = out_.write_keys(index_, keys_); !k.ok()) return k;
+    Status k = keys_->close();
+    keys_.reset();
+    if (!k.ok()) return k;
     if (Status c = out_.commit_part(index_, tmp_path_); !c.ok()) return c;
     files_.push_back(out_.part_path(index_));
     log::debug("wrote " + files_.back());
-    keys_.clear();
     return Status();
   }
 
@@ -127,8 +128,10 @@ class PartWriter {
   void abandon() {
     if (!writer_) return;
     writer_.reset();
+    keys_.reset();
     std::error_code ec;
     fs::remove(tmp_path_, ec);
+    fs::remove(out_.keys_path(index_) + ".tmp", ec);
   }
 
  private:
@@ -140,7 +143,10 @@ class PartWriter {
     w.row_group_rows = std::min<uint64_t>(w.row_group_rows, options_.write_chunk_size);
     auto opened = parquet::FileWriter::open(tmp_path_, row::row_schema(), w);
     if (!opened.ok()) return opened.error();
+    auto keys = out_.open_keys(index_);
+    if (!keys.ok()) return keys.error();
     writer_ = std::move(*opened);
+    keys_ = std::move(*keys);
     return Status();
   }
 
@@ -151,7 +157,7 @@ class PartWriter {
   uint64_t index_ = 0;
   std::unique_ptr<parquet::FileWriter> writer_;
   std::string tmp_path_;
-  std::vector<std::string> keys_;  // `path` of each row in the open part
+  std::unique_ptr<OutputDir::KeysWriter> keys_;  // `path` of each row in the open part
 };
 
 void print_progress(const RunState& st, Clock::time_point start, bool final_line) {

@@ -160,14 +160,24 @@ Result<OutputDir> OutputDir::prepare(const std::string& dir, const Shard& shard,
   return out;
 }
 
-Status OutputDir::write_keys(uint64_t index, const std::vector<std::string>& keys) const {
-  std::string tmp = keys_path(index) + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    for (const auto& k : keys) f << nlohmann::json(k).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-    if (!f.flush()) return Error{ErrorKind::io, "cannot write " + tmp};
-  }
-  return fsync_file(tmp);
+Result<std::unique_ptr<OutputDir::KeysWriter>> OutputDir::open_keys(uint64_t index) const {
+  auto w = std::make_unique<KeysWriter>();
+  w->path_ = keys_path(index) + ".tmp";
+  w->file_.open(w->path_, std::ios::trunc);
+  if (!w->file_) return Error{ErrorKind::io, "cannot write " + w->path_};
+  return w;
+}
+
+Status OutputDir::KeysWriter::add(const std::string& key) {
+  file_ << nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  if (!file_) return Error{ErrorKind::io, "cannot write " + path_};
+  return Status();
+}
+
+Status OutputDir::KeysWriter::close() {
+  if (!file_.flush()) return Error{ErrorKind::io, "cannot write " + path_};
+  file_.close();
+  return fsync_file(path_);
 }
 
 Status OutputDir::commit_part(uint64_t index, const std::string& parquet_tmp_path) const {

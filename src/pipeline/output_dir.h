@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <fstream>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -55,8 +57,18 @@ class OutputDir {
   const std::unordered_set<std::string>& done_keys() const { return done_keys_; }
   const std::vector<std::string>& existing_parts() const { return existing_parts_; }
 
-  // Writes the keys record of a part (to a temporary name; commit_part renames).
-  Status write_keys(uint64_t index, const std::vector<std::string>& keys) const;
+  // The keys record of a part, written line by line as its rows are, under a
+  // temporary name that commit_part renames (so no part's keys sit in memory).
+  class KeysWriter {
+   public:
+    Status add(const std::string& key);
+    Status close();  // flush and fsync
+   private:
+    friend class OutputDir;
+    std::string path_;
+    std::ofstream file_;
+  };
+  Result<std::unique_ptr<KeysWriter>> open_keys(uint64_t index) const;
   // Renames keys record then Parquet file into place.
   Status commit_part(uint64_t index, const std::string& parquet_tmp_path) const;
   Status write_manifest(const RunCounts& counts, const std::vector<std::string>& files) const;
