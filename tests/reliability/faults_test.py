@@ -28,6 +28,7 @@ Figures (faults injected, objects, rows lost, duplicates) are printed and, with
 import argparse
 import json
 import os
+import shutil
 import re
 import sys
 import time
@@ -199,7 +200,7 @@ def test_truncation(binary, tmp):
 
 
 def test_listing(binary, tmp):
-    """Every listing page's first attempt cut short or reset (S3, Azure): no key is lost."""
+    """Every listing page's first attempt cut short or reset (S3, Azure, GCS): no key is lost."""
     need_node_modules("s3rver", "azurite")
     sys.path.insert(0, os.path.join(REPO, "tests", "stores", "azure"))
     import azurite_client
@@ -249,6 +250,18 @@ def test_listing(binary, tmp):
             each_kind("azure", proxy, cfg, "comp=list")
     finally:
         server.stop()
+    sys.path.insert(0, os.path.join(REPO, "tests", "stores", "gcs"))
+    import gcs_standin
+    gcs_root = os.path.join(tmp, "gcs")
+    shutil.copytree(root, os.path.join(gcs_root, "tiffs"))
+    gcs = gcs_standin.StandIn(gcs_root, public=("tiffs",)).start()
+    try:
+        with FaultProxy(("127.0.0.1", gcs.port), max_consecutive=1) as proxy:
+            options = {"endpoint": proxy.url, "allow_http": "true", "skip_signature": "true"}
+            cfg = write_config(os.path.join(tmp, "gcs.yaml"), "gs://tiffs", options, list_chunk=20)
+            each_kind("gcs", proxy, cfg, r"/o\?prefix=")
+    finally:
+        gcs.stop()
     check(not failures, "listing pages cut short lost or broke the run:\n  " + "\n  ".join(failures))
 
 

@@ -165,17 +165,24 @@ Result<ObjectListPage> GcsClient::list_page(const std::string& prefix, size_t ma
                 "/o?prefix=" + percent_encode(prefix) + "&maxResults=" + std::to_string(max_results) +
                 "&fields=" + percent_encode("items(name,size,updated,etag),nextPageToken");
   if (!page_token.empty()) request.url += "&pageToken=" + percent_encode(page_token);
-  auto response = engine_.perform(request, authorizer());
   std::string what = "GCS list gs://" + config_.bucket + "/" + prefix;
-  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
-  if (response->status != 200) {
-    Error e = gcs_error(*response, what, request.url, config_);
-    if (response->status == 404) e.message += "; bucket '" + config_.bucket + "' does not exist";
-    return e;
+  // A page cut short (a body without framing to tell) is not valid JSON: fetch
+  // it again rather than fail the run, and never read it as a complete page.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    auto response = engine_.perform(request, authorizer());
+    if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
+    if (response->status != 200) {
+      Error e = gcs_error(*response, what, request.url, config_);
+      if (response->status == 404) e.message += "; bucket '" + config_.bucket + "' does not exist";
+      return e;
+    }
+    auto page = parse_object_list(response->body);
+    if (page.ok()) return page;
+    if (attempt == kAttempts) {
+      return Error{ErrorKind::io, what + ": " + page.error().message + " (" + std::to_string(kAttempts) + " attempts)"};
+    }
   }
-  auto page = parse_object_list(response->body);
-  if (!page.ok()) return Error{ErrorKind::io, what + ": " + page.error().message};
-  return page;
 }
 
 void GcsClient::get_range(const std::string& name, uint64_t offset, uint64_t length, Store::ReadCallback done) {
