@@ -1,12 +1,13 @@
 // One HTTP engine for every store: libcurl's multi interface driven by
 // event-loop threads (one per core by default, each with its own
-// connections; whatever a callback does runs on its loop's thread). Keep-alive connection reuse, HTTP/2 where offered, many
-// requests in flight, TLS verification on by default, connect and low-speed
-// timeouts, and retries with exponential backoff and full jitter on
-// connection errors, timeouts, 429 and 5xx (honouring Retry-After).
+// connections; whatever a callback does runs on its loop's thread).
+// Keep-alive connection reuse, HTTP/2 where offered, many requests in flight,
+// TLS verification on by default, connect and low-speed timeouts, and retries
+// with exponential backoff and full jitter on connection errors, timeouts,
+// 429 and 5xx (honouring Retry-After).
 //
-// Thread-safe: submit() from any thread; callbacks run on the loop thread and
-// must not block (hand heavy work elsewhere).
+// Thread-safe: submit() from any thread; callbacks run on a loop thread and
+// must not wait on the engine (never call perform() from one).
 #pragma once
 
 #include <atomic>
