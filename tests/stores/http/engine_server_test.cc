@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -125,6 +126,38 @@ Result<Response> get_with(const std::map<std::string, std::string>& config, cons
   if (Status s = store::apply_transport_options(config, o); !s.ok()) return s.error();
   Engine engine(o);
   return engine.perform(ranged_get(url, 0, 16));
+}
+
+// Chains of requests whose callbacks submit the next link (as an object's
+// next read does), over 3 loops, with the engine destroyed right after the
+// first links go out: the destructor waits for every link of every chain,
+// wherever its loop; the stats add up over the loops.
+TEST(EngineServer, DestructorWaitsForChainsAcrossLoops) {
+  REQUIRE_SERVERS();
+  const int chains = 20, links = 5;
+  std::atomic<int> finished{0}, failed{0};
+  {
+    std::function<void(int, int)> step;  // outlives the engine: its callbacks call it
+    EngineOptions o;
+    o.max_in_flight = 12;
+    o.loops = 3;
+    Engine engine(o);
+    step = [&](int chain, int link) {
+      std::string url = env.http + "big.bin?t=chain&c=" + std::to_string(chain) + "&l=" + std::to_string(link);
+      engine.submit(ranged_get(url, link * 10, 10), [&, chain, link](Result<Response> r) {
+        if (!r.ok() || r->status != 206) failed++;
+        if (link + 1 < links) {
+          step(chain, link + 1);
+        } else {
+          finished++;
+        }
+      });
+    };
+    for (int c = 0; c < chains; ++c) step(c, 0);
+  }  // ~Engine
+  EXPECT_EQ(finished.load(), chains);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(log_entries_tagged(env.http_log, "t=chain").size(), static_cast<size_t>(chains * links));
 }
 
 TEST(EngineServer, HttpsWithCaBundleVerifies) {
