@@ -93,20 +93,33 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(out.data(), len);
 }
 
-std::string signed_headers(const SigningRequest& r) {
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+std::string signed_headers_of(const Headers& sorted) {
   std::string out;
-  for (const auto& [name, value] : sorted_headers(r)) {
+  for (const auto& [name, value] : sorted) {
     if (!out.empty()) out.push_back(';');
     out += name;
   }
   return out;
 }
 
-std::string canonical_request(const SigningRequest& r) {
+std::string canonical_request_of(const SigningRequest& r, const Headers& sorted, const std::string& signed_list) {
   std::string out = r.method + "\n" + r.canonical_uri + "\n" + canonical_query(r.query) + "\n";
-  for (const auto& [name, value] : sorted_headers(r)) out += name + ":" + value + "\n";
-  out += "\n" + signed_headers(r) + "\n" + r.payload_hash;
+  for (const auto& [name, value] : sorted) out += name + ":" + value + "\n";
+  out += "\n" + signed_list + "\n" + r.payload_hash;
   return out;
+}
+
+}  // namespace
+
+std::string signed_headers(const SigningRequest& r) { return signed_headers_of(sorted_headers(r)); }
+
+std::string canonical_request(const SigningRequest& r) {
+  Headers sorted = sorted_headers(r);
+  return canonical_request_of(r, sorted, signed_headers_of(sorted));
 }
 
 std::string string_to_sign(const std::string& amz_date_value, const std::string& region, const std::string& service,
@@ -140,10 +153,12 @@ std::string sign(SigningRequest& r, const Credentials& credentials, const std::s
   r.headers.emplace_back("x-amz-date", date);
   r.headers.emplace_back("x-amz-content-sha256", r.payload_hash);
   if (!credentials.session_token.empty()) r.headers.emplace_back("x-amz-security-token", credentials.session_token);
-  std::string sts = string_to_sign(date, region, service, canonical_request(r));
+  Headers sorted = sorted_headers(r);  // once: it lowercases, trims and sorts every header
+  std::string signed_list = signed_headers_of(sorted);
+  std::string sts = string_to_sign(date, region, service, canonical_request_of(r, sorted, signed_list));
   std::string scope = date.substr(0, 8) + "/" + region + "/" + service + "/aws4_request";
   return "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
-         ", SignedHeaders=" + signed_headers(r) +
+         ", SignedHeaders=" + signed_list +
          ", Signature=" + signature(credentials.secret_access_key, date.substr(0, 8), region, service, sts);
 }
 
