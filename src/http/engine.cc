@@ -14,6 +14,7 @@
 #include <mutex>
 #include <queue>
 #include <random>
+#include <string_view>
 #include <thread>
 
 namespace td::http {
@@ -134,19 +135,19 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 size_t on_header(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
-  std::string line(data, len);
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-  if (line.rfind("HTTP/", 0) == 0) {
+  std::string_view line(data, len);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.substr(0, 5) == "HTTP/") {
     t->response.headers.clear();  // a new response (after 100-continue or a redirect)
     return len;
   }
   auto colon = line.find(':');
-  if (colon == std::string::npos) return len;
-  std::string name = line.substr(0, colon);
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (colon == std::string_view::npos) return len;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   size_t v = colon + 1;
   while (v < line.size() && (line[v] == ' ' || line[v] == '\t')) ++v;
-  t->response.headers.emplace_back(std::move(name), line.substr(v));
+  t->response.headers.emplace_back(std::move(name), std::string(line.substr(v)));
   return len;
 }
 
