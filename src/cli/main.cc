@@ -5,8 +5,8 @@
 #include "cli/exit_codes.h"
 
 // jemalloc's start-up options (unused without jemalloc): give freed pages back
-// after 1 s instead of 10 s, so a long run's footprint stays that of a short
-// one (bench/: peak RSS at 1,000,000 objects vs 100,000).
+// after 1 s instead of 10 s, so a long run holds fewer of them (1,000,000
+// local objects: peak RSS 91 MB instead of 107 MB).
 extern "C" {
 extern const char* malloc_conf;
 const char* malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0";
