@@ -8,7 +8,6 @@ managers); the fault proxy and nginx also die with the test process.
 """
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 JS = os.path.join(REPO, "tests", "js")
 SERVERS = os.path.join(REPO, "tests", "servers")
-S3_SERVER = os.path.join(REPO, "tests", "stores", "s3", "s3_server.mjs")
 CORPUS = os.path.join(os.path.dirname(REPO), "shared", "corpus")
 SAMPLES = os.path.join(REPO, "samples")
 SKIP = 77
@@ -32,6 +30,8 @@ KEY_ID = "S3RVER"
 VOLATILE = "requests, bytes_read, etag, last_modified"
 
 sys.path.insert(0, SERVERS)
+sys.path.insert(0, os.path.join(REPO, "tests", "stores", "s3"))
+from s3_server_test import Server  # noqa: E402  (s3rver + SigV4-verifying proxy)
 
 
 class Skip(Exception):
@@ -178,44 +178,15 @@ def tree_snapshot(root, exclude=()):
     return snap
 
 
-class S3Server:
-    """s3rver behind tests/stores/s3/s3_server.mjs (which verifies every SigV4
-    signature against the Host header as it arrives). Stopped on exit."""
+class S3Server(Server):
+    """The S3 tests' server (s3rver behind tests/stores/s3/s3_server.mjs, which
+    verifies every SigV4 signature against the Host header as it arrives), with
+    what the reliability tests need on top. Stopped on exit."""
 
     def __init__(self, tmp, secret=None, region="us-east-1"):
         need_node_modules("s3rver", "@smithy")
-        self.dir = tempfile.mkdtemp(dir=tmp, prefix="s3rver-")
-        self.log = os.path.join(self.dir, "requests.log")
+        super().__init__(tmp, region=region, secret=secret, start_timeout=60)
         self.secret = secret or KEY_ID
-        cmd = ["node", S3_SERVER, "--dir", self.dir, "--bucket", BUCKET, "--log", self.log, "--region", region]
-        if secret:
-            cmd += ["--secret", f"{KEY_ID}={secret}"]
-        env = dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider")  # s3rver on Node 20
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env=env, text=True)
-        ready, _, _ = select.select([self.proc.stdout], [], [], 60)
-        line = self.proc.stdout.readline() if ready else ""
-        if not line:
-            self.stop()
-            raise AssertionError(f"s3 server did not start: {self.proc.stderr.read()}")
-        ports = json.loads(line)
-        self.s3rver_port, self.port = ports["s3rver"], ports["proxy"]
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
 
     def upload_tree(self, root, keys):
         """Unsigned PUTs straight to s3rver (it accepts anonymous writes)."""
@@ -236,7 +207,7 @@ class S3Server:
             return [json.loads(line) for line in f if line.strip()]
 
     def options(self, endpoint=None, secret=None, **more):
-        return {"endpoint": endpoint or self.endpoint, "allow_http": "true", "access_key_id": KEY_ID,
+        return {"endpoint": endpoint or self.endpoint(), "allow_http": "true", "access_key_id": KEY_ID,
                 "secret_access_key": secret or self.secret, "region": "us-east-1", **more}
 
 

@@ -347,7 +347,7 @@ def test_secrets(binary, tmp):
             loud(binary, "s3 object errors", [cfgs["failing"]], os.path.join(tmp, "s3-fail"), env, secrets, (3,))
             loud(binary, "s3 wrong secret", [cfgs["wrong"]], os.path.join(tmp, "s3-wrong"), env, secrets, (1,))
             env_creds = clean_env(tmp, AWS_ACCESS_KEY_ID=KEY_ID, AWS_SECRET_ACCESS_KEY=secret,
-                                  AWS_SESSION_TOKEN=token, AWS_ENDPOINT_URL=s3.endpoint, AWS_ALLOW_HTTP="true",
+                                  AWS_SESSION_TOKEN=token, AWS_ENDPOINT_URL=s3.endpoint(), AWS_ALLOW_HTTP="true",
                                   AWS_REGION="us-east-1")
             loud(binary, "s3 env", ["--store", f"s3://{BUCKET}"], os.path.join(tmp, "s3-env"), env_creds, secrets,
                  (3,))

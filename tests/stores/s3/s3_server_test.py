@@ -49,7 +49,8 @@ def duckdb(sql):
 class Server:
     """s3rver + verifying proxy; stopped on exit even when a test fails."""
 
-    def __init__(self, tmp, region="us-east-1", require_auth=False, fail_every=0):
+    def __init__(self, tmp, region="us-east-1", require_auth=False, fail_every=0, secret=None, start_timeout=30):
+        """secret: the proxy also accepts KEY_ID with this secret key (besides its default)."""
         self.dir = tempfile.mkdtemp(dir=tmp, prefix="s3rver-")
         self.log = os.path.join(self.dir, "requests.log")
         cmd = ["node", os.path.join(HERE, "s3_server.mjs"), "--dir", self.dir, "--bucket", BUCKET,
@@ -58,10 +59,12 @@ class Server:
             cmd.append("--require-auth")
         if fail_every:
             cmd += ["--fail-every", str(fail_every)]
+        if secret:
+            cmd += ["--secret", f"{KEY_ID}={secret}"]
         env = dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider")  # s3rver's token cipher on Node 20
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=env, text=True)
-        ready, _, _ = select.select([self.proc.stdout], [], [], 30)
+        ready, _, _ = select.select([self.proc.stdout], [], [], start_timeout)
         line = self.proc.stdout.readline() if ready else ""
         if not line:
             self.stop()
