@@ -134,21 +134,33 @@ def test_s3(binary, tmp):
         return fig
 
 
-def test_azure(binary, tmp):
-    need_node_modules("azurite")
-    sys.path.insert(0, os.path.join(REPO, "tests", "stores", "azure"))
+def azurite_holding(tmp, root, keys):
+    """A started Azurite whose container 'tiffs' holds root's files under
+    their keys; the caller stops it."""
     import azurite_client
     import azurite_test
-    n = ARGS.objects or 400
-    root = os.path.join(tmp, "root")
-    keys = make_tree(root, n)
-    env = clean_env(tmp)
     server = azurite_test.AzuriteServer(tmp)
     try:
         client = azurite_client.Azurite(server.port)
         client.create_container("tiffs")
         for k in keys:
             client.put_blob("tiffs", k, open(os.path.join(root, k), "rb").read())
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def test_azure(binary, tmp):
+    need_node_modules("azurite")
+    sys.path.insert(0, os.path.join(REPO, "tests", "stores", "azure"))
+    import azurite_client
+    n = ARGS.objects or 400
+    root = os.path.join(tmp, "root")
+    keys = make_tree(root, n)
+    env = clean_env(tmp)
+    server = azurite_holding(tmp, root, keys)
+    try:
         with FaultProxy(("127.0.0.1", server.port), rates=MIX_10, seed=ARGS.seed, stall_seconds=STALL_SECONDS,
                         retry_after="1", pattern_rates=[("comp=list", LISTING_RATES)]) as proxy:
             options = {"account_name": "devstoreaccount1", "account_key": azurite_client.KEY, "allow_http": "true",
@@ -204,7 +216,6 @@ def test_listing(binary, tmp):
     need_node_modules("s3rver", "azurite")
     sys.path.insert(0, os.path.join(REPO, "tests", "stores", "azure"))
     import azurite_client
-    import azurite_test
     root = os.path.join(tmp, "root")
     keys = make_tree(root, 120, bad=False)
     env = clean_env(tmp)
@@ -237,12 +248,8 @@ def test_listing(binary, tmp):
             cfg = write_config(os.path.join(tmp, "s3.yaml"), f"s3://{BUCKET}", s3.options(endpoint=proxy.url),
                                list_chunk=20)
             each_kind("s3", proxy, cfg, "list-type=2")
-    server = azurite_test.AzuriteServer(tmp)
+    server = azurite_holding(tmp, root, keys)
     try:
-        client = azurite_client.Azurite(server.port)
-        client.create_container("tiffs")
-        for k in keys:
-            client.put_blob("tiffs", k, open(os.path.join(root, k), "rb").read())
         with FaultProxy(("127.0.0.1", server.port), max_consecutive=1) as proxy:
             options = {"account_name": "devstoreaccount1", "account_key": azurite_client.KEY, "allow_http": "true",
                        "endpoint": proxy.url + "/devstoreaccount1"}
