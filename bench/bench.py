@@ -590,18 +590,14 @@ def render(args, n, c, stems, heads, rows, ceiling, td_http):
         t.append(("≥ 10 × fastest peer on local files", f"{td_local:,.0f} / {best:,.0f} = {td_local / best:.1f}×",
                   td_local >= 10 * best))
     # The machine is shared: rates of rows run at different moments compare less well than CPU per object.
-    td_cpu = cpu_of.get("tiff-dumper HTTP")
-    peers_cpu = [v for k, v in cpu_of.items() if k.startswith(("GDAL", "geotiff"))]
-    if td_cpu and peers_cpu:
-        best = min(peers_cpu)
-        t.append(("(informative) CPU per object, client + nginx, HTTP: least-CPU peer ÷ tiff-dumper",
-                  f"{best * 1e6:,.0f} µs / {td_cpu * 1e6:,.0f} µs = {best / td_cpu:.1f}×", None))
-    td_cpu = cpu_of.get("tiff-dumper local")
-    peers_cpu = [v for k, v in cpu_of.items() if k.startswith(("tifffile", "exiftool"))]
-    if td_cpu and peers_cpu:
-        best = min(peers_cpu)
-        t.append(("(informative) CPU per object, local: least-CPU peer ÷ tiff-dumper",
-                  f"{best * 1e6:,.0f} µs / {td_cpu * 1e6:,.0f} µs = {best / td_cpu:.1f}×", None))
+    for what, row, peer_prefixes in (("client + nginx, HTTP", "tiff-dumper HTTP", ("GDAL", "geotiff")),
+                                     ("local", "tiff-dumper local", ("tifffile", "exiftool"))):
+        td_cpu = cpu_of.get(row)
+        peers_cpu = [v for k, v in cpu_of.items() if k.startswith(peer_prefixes)]
+        if td_cpu and peers_cpu:
+            best = min(peers_cpu)
+            t.append((f"(informative) CPU per object, {what}: least-CPU peer ÷ tiff-dumper",
+                      f"{best * 1e6:,.0f} µs / {td_cpu * 1e6:,.0f} µs = {best / td_cpu:.1f}×", None))
     lg = td_http["log"]
     per = lg["per_source"]
     counts = {}
