@@ -100,7 +100,8 @@ class PartWriter {
     }
     if (Status s = writer_->write_row(row); !s.ok()) return s;
     const auto& fields = std::get<parquet::Value::FieldsBox>(row.raw()).fields;
-    if (Status s = keys_->add(std::get<std::string>(fields[row::column_index("path")].raw())); !s.ok()) return s;
+    static const size_t path_column = row::column_index("path");
+    if (Status s = keys_->add(std::get<std::string>(fields[path_column].raw())); !s.ok()) return s;
     if (writer_->rows_written() >= options_.write_chunk_size) return finish();
     return Status();
   }
