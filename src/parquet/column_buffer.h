@@ -31,6 +31,8 @@ class ColumnBuffer {
   const std::vector<int16_t>& def_levels() const { return def_; }  // empty if max_def == 0
   const std::string& values() const { return values_; }           // PLAIN, non-null only
   const ColumnStatistics& statistics() const { return stats_; }
+  // Memory the buffered levels and values take (what a row group's byte budget counts).
+  size_t buffered_bytes() const { return values_.size() + sizeof(int16_t) * (rep_.size() + def_.size()); }
 
   // Data page V1 body before compression: [len][rep levels] [len][def levels] values.
   std::string page_body() const;

@@ -62,7 +62,7 @@ class ParquetFileWriter final : public FileWriter {
     if (auto st = shredder_.validate(row); !st.ok()) return st;
     shredder_.shred(row, columns_);
     ++rows_;
-    if (++rows_in_group_ >= options_.row_group_rows) return flush_row_group();
+    if (++rows_in_group_ >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
     return Status::ok_status();
   }
 
@@ -110,6 +110,13 @@ class ParquetFileWriter final : public FileWriter {
       return fail(io_error("cannot write", path_, errno));
     offset_ += static_cast<int64_t>(bytes.size());
     return Status::ok_status();
+  }
+
+  bool over_byte_budget() const {
+    if (options_.row_group_bytes == 0) return false;
+    uint64_t bytes = 0;
+    for (const ColumnBuffer& col : columns_) bytes += col.buffered_bytes();
+    return bytes >= options_.row_group_bytes;
   }
 
   // One data page per column, then the buffers are emptied.

@@ -1,6 +1,7 @@
 // Writes one Parquet file: open with a Schema, append rows, close.
 // Rows are shredded into column buffers as they arrive (Dremel levels);
-// a row group is flushed every `row_group_rows` rows and at close. The file
+// a row group is flushed every `row_group_rows` rows, as soon as its buffers
+// reach `row_group_bytes`, and at close. The file
 // is complete and valid only after close() returns ok.
 //
 // Contract: PLAIN values, RLE levels, data page V1, one page per column chunk
@@ -26,6 +27,9 @@ struct WriterOptions {
   Codec codec = Codec::snappy;
   int zstd_level = 3;
   uint64_t row_group_rows = 100000;
+  // Bound on the buffered (uncompressed) row group, so memory stays flat
+  // whatever the row sizes; 0 = rows only.
+  uint64_t row_group_bytes = 128 << 20;
   // Written as is when it contains " version "; otherwise " version <project
   // version>" is appended (readers parse "<app> version <semver>").
   std::string created_by = "tiff-dumper";

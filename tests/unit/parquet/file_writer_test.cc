@@ -150,6 +150,29 @@ TEST(FileWriterTest, FooterDescribesRowGroupsAndSchema) {
   }
 }
 
+TEST(FileWriterTest, RowGroupEndsAtTheByteBudget) {
+  // Each row buffers ~1,030 bytes (a 1,000-byte path plus small columns):
+  // a 2,500-byte budget is crossed by the third row, before the row limit.
+  const std::string path = temp_path("byte_budget.parquet");
+  WriterOptions opt;
+  opt.row_group_rows = 1000;
+  opt.row_group_bytes = 2500;
+  auto w = FileWriter::open(path, sample_schema(), opt);
+  ASSERT_TRUE(w.ok()) << w.error().describe();
+  for (int i = 0; i < 7; ++i) {
+    Value row = V::fields({std::string(1000, static_cast<char>('a' + i)), int64_t{i}, int64_t{1700000000000},
+                           V::list({int64_t{8}}), V::map({{"a", int64_t{i}}})});
+    ASSERT_TRUE((*w)->write_row(row).ok());
+  }
+  ASSERT_TRUE((*w)->close().ok());
+  fmt::FileMetaData md = read_footer(slurp(path));
+  EXPECT_EQ(md.num_rows, 7);
+  ASSERT_EQ(md.row_groups.size(), 3u);
+  EXPECT_EQ(md.row_groups[0].num_rows, 3);
+  EXPECT_EQ(md.row_groups[1].num_rows, 3);
+  EXPECT_EQ(md.row_groups[2].num_rows, 1);
+}
+
 TEST(FileWriterTest, BadRowIsRejectedAndNotWritten) {
   const std::string path = temp_path("bad_row.parquet");
   auto w = FileWriter::open(path, sample_schema(), {});
