@@ -180,11 +180,12 @@ int run_headers_command(const HeadersArgs& args) {
   options.writer.codec = *codec;
   // A row group is buffered in memory until flushed. Rows average ~2.4 KB but
   // a run of many-IFD files is several times that, so groups end at 10,000
-  // rows or 8 MiB, whichever comes first: peak memory then does not depend on
-  // which files a run meets (it grew 23 % from 100k to 1M objects without the
-  // byte bound), and groups stay large enough for engines to prune.
+  // rows or 4 MiB, whichever comes first: peak memory then does not depend on
+  // which files a run meets. Measured, local tree, 100k -> 1M objects: rows
+  // only +23 % peak heap; 8 MiB +12 % peak RSS; 4 MiB +4..8 %, for a 2 %
+  // larger file (more row groups, each with its statistics).
   options.writer.row_group_rows = 10000;
-  options.writer.row_group_bytes = 8 << 20;
+  options.writer.row_group_bytes = 4 << 20;
   options.writer.created_by = "tiff-dumper version 0.1.0";
   options.fetch.first_read_bytes = args.first_read_bytes;
   options.fetch.limits.max_bytes = args.max_header_bytes;

@@ -80,12 +80,11 @@ void ColumnBuffer::add_value(int16_t rep, const Value& v) {
   }
 }
 
-std::string ColumnBuffer::page_body() const {
-  std::string body;
+void ColumnBuffer::page_body(std::string& body) const {
+  body.clear();
   if (leaf_.max_rep > 0) append_levels(body, rep_, leaf_.max_rep);
   if (leaf_.max_def > 0) append_levels(body, def_, leaf_.max_def);
   body += values_;
-  return body;
 }
 
 void ColumnBuffer::clear() {

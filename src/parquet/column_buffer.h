@@ -34,8 +34,9 @@ class ColumnBuffer {
   // Memory the buffered levels and values take (what a row group's byte budget counts).
   size_t buffered_bytes() const { return values_.size() + sizeof(int16_t) * (rep_.size() + def_.size()); }
 
-  // Data page V1 body before compression: [len][rep levels] [len][def levels] values.
-  std::string page_body() const;
+  // Data page V1 body before compression: [len][rep levels] [len][def levels]
+  // values, written into `out` (replacing its contents, keeping its capacity).
+  void page_body(std::string& out) const;
 
   void clear();
 

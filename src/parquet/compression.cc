@@ -5,22 +5,34 @@
 
 namespace td::parquet {
 
-Result<std::string> compress(Codec codec, int zstd_level, std::string_view data) {
-  switch (codec) {
+struct Compressor::ZstdContext {
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ~ZstdContext() { ZSTD_freeCCtx(cctx); }
+};
+
+Compressor::Compressor(Codec codec, int zstd_level) : codec_(codec), zstd_level_(zstd_level) {
+  if (codec_ == Codec::zstd) zstd_ = std::make_unique<ZstdContext>();
+}
+
+Compressor::~Compressor() = default;
+
+Result<std::string_view> Compressor::compress(std::string_view data) {
+  switch (codec_) {
     case Codec::uncompressed:
-      return std::string(data);
+      return data;
     case Codec::snappy: {
-      std::string out;
-      snappy::Compress(data.data(), data.size(), &out);
-      return out;
+      out_.resize(snappy::MaxCompressedLength(data.size()));
+      size_t n = 0;
+      snappy::RawCompress(data.data(), data.size(), out_.data(), &n);
+      return std::string_view(out_.data(), n);
     }
     case Codec::zstd: {
-      std::string out(ZSTD_compressBound(data.size()), '\0');
-      const size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), zstd_level);
+      if (!zstd_->cctx) return Error{ErrorKind::internal, "zstd: cannot create a compression context"};
+      out_.resize(ZSTD_compressBound(data.size()));
+      const size_t n = ZSTD_compressCCtx(zstd_->cctx, out_.data(), out_.size(), data.data(), data.size(), zstd_level_);
       if (ZSTD_isError(n))
         return Error{ErrorKind::internal, std::string("zstd compression failed: ") + ZSTD_getErrorName(n)};
-      out.resize(n);
-      return out;
+      return std::string_view(out_.data(), n);
     }
   }
   return Error{ErrorKind::internal, "unknown codec"};

@@ -2,6 +2,7 @@
 // compressed as one block, as data page V1 requires.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,7 +11,25 @@
 
 namespace td::parquet {
 
-// The compressed bytes (a copy for Codec::uncompressed).
-Result<std::string> compress(Codec codec, int zstd_level, std::string_view data);
+// Reuses its output buffer (and zstd context) from page to page: a fresh
+// multi-MiB allocation per column chunk made peak memory depend on timing.
+class Compressor {
+ public:
+  Compressor(Codec codec, int zstd_level);
+  ~Compressor();
+  Compressor(const Compressor&) = delete;
+  Compressor& operator=(const Compressor&) = delete;
+
+  // The bytes to store for `data`: `data` itself for Codec::uncompressed,
+  // otherwise a view of the internal buffer, valid until the next call.
+  Result<std::string_view> compress(std::string_view data);
+
+ private:
+  struct ZstdContext;
+  Codec codec_;
+  int zstd_level_;
+  std::string out_;
+  std::unique_ptr<ZstdContext> zstd_;
+};
 
 }  // namespace td::parquet

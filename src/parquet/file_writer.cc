@@ -137,22 +137,22 @@ class ParquetFileWriter final : public FileWriter {
   }
 
   Result<ColumnChunkMeta> write_column_chunk(const ColumnBuffer& col) {
-    const std::string body = col.page_body();
-    auto stored = compress(options_.codec, options_.zstd_level, body);
+    col.page_body(body_);
+    auto stored = compressor_.compress(body_);
     if (!stored.ok()) return stored.error();
     constexpr auto kMax = static_cast<size_t>(std::numeric_limits<int32_t>::max());
-    if (body.size() > kMax || stored->size() > kMax || col.num_levels() > static_cast<int64_t>(kMax))
+    if (body_.size() > kMax || stored->size() > kMax || col.num_levels() > static_cast<int64_t>(kMax))
       return Error{ErrorKind::limit_exceeded,
-                   "column chunk too large for one page; lower row_group_rows"};
+                   "column chunk too large for one page; lower row_group_rows or row_group_bytes"};
     auto header = serialize_data_page_header(static_cast<int32_t>(col.num_levels()),
-                                             static_cast<int32_t>(body.size()),
+                                             static_cast<int32_t>(body_.size()),
                                              static_cast<int32_t>(stored->size()));
     if (!header.ok()) return header.error();
 
     ColumnChunkMeta meta;
     meta.data_page_offset = offset_;
     meta.num_values = col.num_levels();
-    meta.total_uncompressed_size = static_cast<int64_t>(header->size() + body.size());
+    meta.total_uncompressed_size = static_cast<int64_t>(header->size() + body_.size());
     meta.total_compressed_size = static_cast<int64_t>(header->size() + stored->size());
     meta.has_levels = col.leaf().max_def > 0 || col.leaf().max_rep > 0;
     meta.statistics = col.statistics().encode();
@@ -169,6 +169,8 @@ class ParquetFileWriter final : public FileWriter {
   FilePtr file_;
   int64_t offset_ = 0;
   std::vector<ColumnBuffer> columns_;
+  std::string body_;  // page body scratch, reused: see Compressor
+  Compressor compressor_{options_.codec, options_.zstd_level};
   std::vector<RowGroupMeta> row_groups_;
   uint64_t rows_ = 0;
   uint64_t rows_in_group_ = 0;

@@ -187,7 +187,7 @@ Result<std::string> serialize_file_metadata(const FooterInput& in) {
   root.__set_num_children(static_cast<int32_t>(in.schema->fields.size()));
   elements.push_back(std::move(root));
   for (const Node& field : in.schema->fields) append_elements(field, elements);
-  md.__set_schema(std::move(elements));
+  md.schema = std::move(elements);  // required fields: no isset; the __set_ helpers copy
   md.__set_num_rows(in.num_rows);
 
   std::vector<fmt::RowGroup> groups;
@@ -213,12 +213,13 @@ Result<std::string> serialize_file_metadata(const FooterInput& in) {
       cmd.__set_statistics(statistics(c.statistics));
       fmt::ColumnChunk chunk;
       chunk.__set_file_offset(c.data_page_offset);  // start of the chunk
-      chunk.__set_meta_data(cmd);
+      chunk.meta_data = std::move(cmd);
+      chunk.__isset.meta_data = true;
       chunks.push_back(std::move(chunk));
       total_uncompressed += c.total_uncompressed_size;
       total_compressed += c.total_compressed_size;
     }
-    g.__set_columns(std::move(chunks));
+    g.columns = std::move(chunks);
     g.__set_total_byte_size(total_uncompressed);
     g.__set_num_rows(rg.num_rows);
     g.__set_file_offset(rg.file_offset);
@@ -227,12 +228,13 @@ Result<std::string> serialize_file_metadata(const FooterInput& in) {
     ++ordinal;
     groups.push_back(std::move(g));
   }
-  md.__set_row_groups(std::move(groups));
+  md.row_groups = std::move(groups);
   md.__set_created_by(in.created_by);
 
   std::vector<fmt::ColumnOrder> orders(layout.leaves.size());
   for (auto& o : orders) o.__set_TYPE_ORDER(fmt::TypeDefinedOrder());
-  md.__set_column_orders(std::move(orders));
+  md.column_orders = std::move(orders);
+  md.__isset.column_orders = true;
   return serialize(md);
 }
 
