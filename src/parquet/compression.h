@@ -11,8 +11,8 @@
 
 namespace td::parquet {
 
-// Reuses its output buffer (and zstd context) from page to page: a fresh
-// multi-MiB allocation per column chunk made peak memory depend on timing.
+// Reuses its output buffer (and zstd context) from page to page instead of
+// allocating a column-sized buffer (and a zstd context) per column chunk.
 class Compressor {
  public:
   Compressor(Codec codec, int zstd_level);
