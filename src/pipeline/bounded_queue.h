@@ -3,6 +3,8 @@
 // empty. close() lets consumers drain what is left, then pop() returns nullopt.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -22,7 +24,7 @@ class BoundedQueue {
     not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
     if (closed_) return false;
     items_.push_back(std::move(item));
-    not_empty_.notify_one();
+    if (items_.size() >= wanted_) not_empty_.notify_one();
     return true;
   }
 
@@ -36,12 +38,22 @@ class BoundedQueue {
     return item;
   }
 
-  // Waits like pop(), then takes every queued item at once (one wake-up and
-  // one lock for a burst, not one per item). False once closed and drained.
-  bool pop_all(std::vector<T>& out) {
+  // Waits like pop(), then takes every queued item at once (one lock for a
+  // burst). Once one item is queued it waits up to `max_wait` for `min_items`:
+  // a consumer faster than its producers is then woken once per burst, not
+  // once per item (a futex wake and a context switch each). For a queue with
+  // one consumer: while it waits for a burst, smaller pushes wake no one.
+  // False once closed and drained.
+  bool pop_batch(std::vector<T>& out, size_t min_items, std::chrono::microseconds max_wait) {
     out.clear();
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return closed_ || !items_.empty(); });
+    const size_t want = std::min(std::max<size_t>(min_items, 1), capacity_);
+    if (!closed_ && items_.size() < want) {
+      wanted_ = want;
+      not_empty_.wait_for(lock, max_wait, [&] { return closed_ || items_.size() >= want; });
+      wanted_ = 1;
+    }
     if (items_.empty()) return false;
     out.reserve(items_.size());
     for (auto& item : items_) out.push_back(std::move(item));
@@ -62,6 +74,7 @@ class BoundedQueue {
   std::condition_variable not_full_, not_empty_;
   std::deque<T> items_;
   size_t capacity_;
+  size_t wanted_ = 1;  // queued items that wake a waiting consumer (pop_batch raises it)
   bool closed_ = false;
 };
 

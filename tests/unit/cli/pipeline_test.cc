@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <thread>
+#include <vector>
 
 #include "pipeline/bounded_queue.h"
 #include "pipeline/fetch_header.h"
@@ -51,6 +53,43 @@ TEST(BoundedQueue, AppliesBackpressureAndDrainsAfterClose) {
   EXPECT_EQ(q.pop(), 2);
   EXPECT_EQ(q.pop(), 3);
   EXPECT_EQ(q.pop(), std::nullopt);
+}
+
+TEST(BoundedQueue, PopBatchWaitsForABurstButNotForever) {
+  using namespace std::chrono_literals;
+  BoundedQueue<int> q(10);
+  std::vector<int> out;
+  // One item and no more coming: returned once max_wait has passed.
+  q.push(1);
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(q.pop_batch(out, 4, 50ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 40ms);
+  EXPECT_EQ(out, std::vector<int>({1}));
+  // The burst completes while the consumer waits: returned before max_wait.
+  std::thread producer([&] {
+    for (int i = 2; i <= 5; ++i) {
+      std::this_thread::sleep_for(5ms);
+      q.push(i);
+    }
+  });
+  t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(q.pop_batch(out, 4, 10s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  producer.join();
+  EXPECT_EQ(out, std::vector<int>({2, 3, 4, 5}));
+  // Closing wakes a waiting consumer; what is left is drained, then false.
+  q.push(6);
+  std::thread closer([&] {
+    std::this_thread::sleep_for(20ms);
+    q.close();
+  });
+  t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(q.pop_batch(out, 4, 10s));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
+  closer.join();
+  EXPECT_EQ(out, std::vector<int>({6}));
+  EXPECT_FALSE(q.pop_batch(out, 4, 10s));
+  EXPECT_TRUE(out.empty());
 }
 
 }  // namespace
