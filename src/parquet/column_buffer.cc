@@ -24,8 +24,7 @@ void append_levels(std::string& out, const std::vector<int16_t>& levels, int16_t
 
 }  // namespace
 
-ColumnBuffer::ColumnBuffer(const LeafColumn& leaf)
-    : leaf_(leaf), stats_(leaf.physical, leaf.logical) {}
+ColumnBuffer::ColumnBuffer(const LeafColumn& leaf) : leaf_(leaf) {}
 
 void ColumnBuffer::add_levels(int16_t rep, int16_t def) {
   if (leaf_.max_rep > 0) rep_.push_back(rep);
@@ -36,7 +35,6 @@ void ColumnBuffer::add_levels(int16_t rep, int16_t def) {
 void ColumnBuffer::add_null(int16_t rep, int16_t def) {
   add_levels(rep, def);
   ++num_nulls_;
-  stats_.add_nulls(1);
 }
 
 void ColumnBuffer::add_value(int16_t rep, const Value& v) {
@@ -48,33 +46,28 @@ void ColumnBuffer::add_value(int16_t rep, const Value& v) {
       if (bool_bits_ == 0) values_.push_back('\0');
       if (b) values_.back() = static_cast<char>(values_.back() | (1 << bool_bits_));
       bool_bits_ = (bool_bits_ + 1) % 8;
-      stats_.update(b);
       break;
     }
     case Physical::int32: {
       // Validated to fit; unsigned 32-bit values keep their bit pattern.
       const auto i = static_cast<int32_t>(static_cast<uint32_t>(std::get<int64_t>(raw)));
       append_le(values_, i);
-      stats_.update(i);
       break;
     }
     case Physical::int64: {
       const int64_t i = std::get<int64_t>(raw);
       append_le(values_, i);
-      stats_.update(i);
       break;
     }
     case Physical::double_: {
       const double d = std::get<double>(raw);
       append_le(values_, d);
-      stats_.update(d);
       break;
     }
     case Physical::byte_array: {
       const std::string& s = std::get<std::string>(raw);
       append_le(values_, static_cast<uint32_t>(s.size()));
       values_ += s;
-      stats_.update(std::string_view(s));
       break;
     }
   }
@@ -94,7 +87,61 @@ void ColumnBuffer::clear() {
   bool_bits_ = 0;
   num_levels_ = 0;
   num_nulls_ = 0;
-  stats_.reset();
+}
+
+void ColumnBuffer::rollback(const Mark& m) {
+  rep_.resize(m.rep);
+  def_.resize(m.def);
+  values_.resize(m.values);
+  // Booleans share bytes: clear the bits set after the mark in its last byte.
+  if (m.bool_bits > 0) values_.back() = static_cast<char>(values_.back() & ((1 << m.bool_bits) - 1));
+  bool_bits_ = m.bool_bits;
+  num_levels_ = m.num_levels;
+  num_nulls_ = m.num_nulls;
+}
+
+ColumnStatistics ColumnBuffer::statistics() const {
+  ColumnStatistics stats(leaf_.physical, leaf_.logical);
+  stats.add_nulls(num_nulls_);
+  const auto present = static_cast<size_t>(num_levels_ - num_nulls_);
+  const char* p = values_.data();
+  auto read = [&p](auto& v) {
+    std::memcpy(&v, p, sizeof v);  // little-endian hosts only (checked in file_writer.cc)
+    p += sizeof v;
+  };
+  for (size_t i = 0; i < present; ++i) {
+    switch (leaf_.physical) {
+      case Physical::boolean:
+        stats.update(((static_cast<unsigned char>(values_[i / 8]) >> (i % 8)) & 1) != 0);
+        break;
+      case Physical::int32: {
+        int32_t v;
+        read(v);
+        stats.update(v);
+        break;
+      }
+      case Physical::int64: {
+        int64_t v;
+        read(v);
+        stats.update(v);
+        break;
+      }
+      case Physical::double_: {
+        double v;
+        read(v);
+        stats.update(v);
+        break;
+      }
+      case Physical::byte_array: {
+        uint32_t n;
+        read(n);
+        stats.update(std::string_view(p, n));
+        p += n;
+        break;
+      }
+    }
+  }
+  return stats;
 }
 
 }  // namespace td::parquet

@@ -1,6 +1,7 @@
 // One leaf column's data for the current row group: repetition and definition
-// levels, PLAIN-encoded non-null values and running statistics. The shredder
-// appends; the file writer turns the buffer into one data page and clears it.
+// levels and PLAIN-encoded non-null values. The shredder appends (and rolls a
+// rejected row back to a mark); the file writer turns the buffer into one data
+// page, with statistics computed from the buffered values, and clears it.
 #pragma once
 
 #include <cstdint>
@@ -24,13 +25,24 @@ class ColumnBuffer {
   // the leaf's type (bool, int64_t within range, double or std::string).
   void add_value(int16_t rep, const Value& v);
 
+  // Where the buffer stands; rollback(m) drops everything appended since.
+  struct Mark {
+    size_t rep = 0, def = 0, values = 0;
+    int bool_bits = 0;
+    int64_t num_levels = 0, num_nulls = 0;
+  };
+  Mark mark() const { return Mark{rep_.size(), def_.size(), values_.size(), bool_bits_, num_levels_, num_nulls_}; }
+  void rollback(const Mark& m);
+
   const LeafColumn& leaf() const { return leaf_; }
   int64_t num_levels() const { return num_levels_; }  // values incl. nulls (page num_values)
   int64_t num_nulls() const { return num_nulls_; }
   const std::vector<int16_t>& rep_levels() const { return rep_; }  // empty if max_rep == 0
   const std::vector<int16_t>& def_levels() const { return def_; }  // empty if max_def == 0
   const std::string& values() const { return values_; }           // PLAIN, non-null only
-  const ColumnStatistics& statistics() const { return stats_; }
+  // Null count and min/max of the buffered values (one pass over them: done
+  // once per page rather than per value, and a rollback has nothing to undo).
+  ColumnStatistics statistics() const;
   // Memory the buffered levels and values take (what a row group's byte budget counts).
   size_t buffered_bytes() const { return values_.size() + sizeof(int16_t) * (rep_.size() + def_.size()); }
 
@@ -49,7 +61,6 @@ class ColumnBuffer {
   int bool_bits_ = 0;  // booleans: bits used in the last byte of values_
   int64_t num_levels_ = 0;
   int64_t num_nulls_ = 0;
-  ColumnStatistics stats_;
 };
 
 }  // namespace td::parquet

@@ -59,8 +59,7 @@ class ParquetFileWriter final : public FileWriter {
 
   Status write_row(const Value& row) override {
     if (auto st = usable(); !st.ok()) return st;
-    if (auto st = shredder_.validate(row); !st.ok()) return st;
-    shredder_.shred(row, columns_);
+    if (auto st = shredder_.shred(row, columns_); !st.ok()) return st;
     ++rows_;
     if (++rows_in_group_ >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
     return Status::ok_status();

@@ -103,118 +103,90 @@ Status validate_primitive(const LeafColumn& leaf, const Value& v, const FieldPat
   return Status::ok_status();
 }
 
-class Validator {
- public:
-  explicit Validator(const SchemaLayout& layout) : layout_(layout) {}
+// Shreds one node, checking it against the schema on the way; stops at the
+// first mismatch (Shredder::shred rolls the columns back).
+Status shred_node(const PlanNode& p, const Value& v, int16_t rep, int16_t def, const FieldPath& parent,
+                  std::vector<ColumnBuffer>& cols);
 
-  Status check(const PlanNode& p, const Value& v, const FieldPath& parent) const {
-    const FieldPath path{&p.name, &parent};
-    if (v.is_null()) {
-      if (!p.optional) return mismatch(path, "null in a required field");
-      return Status::ok_status();
-    }
-    const auto& raw = v.raw();
-    switch (p.kind) {
-      case Node::Kind::primitive:
-        return validate_primitive(layout_.leaves[p.first_leaf], v, path);
-      case Node::Kind::group: {
-        const auto* f = std::get_if<Value::FieldsBox>(&raw);
-        if (!f) return mismatch(path, std::string("expected fields, got ") + value_kind(v));
-        return check_fields(p.children, f->fields, path);
-      }
-      case Node::Kind::list: {
-        const auto* l = std::get_if<Value::ListBox>(&raw);
-        if (!l) return mismatch(path, std::string("expected list, got ") + value_kind(v));
-        for (const Value& item : l->items)
-          if (auto st = check(p.children[0], item, path); !st.ok()) return st;
-        return Status::ok_status();
-      }
-      case Node::Kind::map: {
-        const auto* m = std::get_if<Value::MapBox>(&raw);
-        if (!m) return mismatch(path, std::string("expected map, got ") + value_kind(v));
-        for (const auto& [key, value] : m->entries) {
-          if (auto st = check(p.children[0], key, path); !st.ok()) return st;
-          if (auto st = check(p.children[1], value, path); !st.ok()) return st;
-        }
-        return Status::ok_status();
-      }
-    }
-    return Status::ok_status();
-  }
+Status shred_fields(const std::vector<PlanNode>& nodes, const Value::Fields& fields, int16_t rep, int16_t def,
+                    const FieldPath& path, std::vector<ColumnBuffer>& cols) {
+  if (fields.size() != nodes.size())
+    return mismatch(path, "expected " + std::to_string(nodes.size()) + " fields, got " + std::to_string(fields.size()));
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (auto st = shred_node(nodes[i], fields[i], rep, def, path, cols); !st.ok()) return st;
+  return Status::ok_status();
+}
 
-  Status check_fields(const std::vector<PlanNode>& nodes, const Value::Fields& fields,
-                      const FieldPath& path) const {
-    if (fields.size() != nodes.size())
-      return mismatch(path, "expected " + std::to_string(nodes.size()) + " fields, got " +
-                                std::to_string(fields.size()));
-    for (size_t i = 0; i < nodes.size(); ++i)
-      if (auto st = check(nodes[i], fields[i], path); !st.ok()) return st;
-    return Status::ok_status();
-  }
-
- private:
-  const SchemaLayout& layout_;
-};
-
-void shred_node(const PlanNode& p, const Value& v, int16_t rep, int16_t def,
-                std::vector<ColumnBuffer>& cols) {
+Status shred_node(const PlanNode& p, const Value& v, int16_t rep, int16_t def, const FieldPath& parent,
+                  std::vector<ColumnBuffer>& cols) {
+  const FieldPath path{&p.name, &parent};
   auto all_null = [&](int16_t at_def) {
     for (size_t leaf = p.first_leaf; leaf < p.end_leaf; ++leaf) cols[leaf].add_null(rep, at_def);
   };
   if (v.is_null()) {
+    if (!p.optional) return mismatch(path, "null in a required field");
     all_null(def);
-    return;
+    return Status::ok_status();
   }
   const auto& raw = v.raw();
   switch (p.kind) {
-    case Node::Kind::primitive:
-      cols[p.first_leaf].add_value(rep, v);
-      return;
+    case Node::Kind::primitive: {
+      ColumnBuffer& col = cols[p.first_leaf];
+      if (auto st = validate_primitive(col.leaf(), v, path); !st.ok()) return st;
+      col.add_value(rep, v);
+      return Status::ok_status();
+    }
     case Node::Kind::group: {
-      const auto& fields = std::get<Value::FieldsBox>(raw).fields;
-      for (size_t i = 0; i < p.children.size(); ++i)
-        shred_node(p.children[i], fields[i], rep, p.def_level, cols);
-      return;
+      const auto* f = std::get_if<Value::FieldsBox>(&raw);
+      if (!f) return mismatch(path, std::string("expected fields, got ") + value_kind(v));
+      return shred_fields(p.children, f->fields, rep, p.def_level, path, cols);
     }
     case Node::Kind::list: {
-      const auto& items = std::get<Value::ListBox>(raw).items;
-      if (items.empty()) {
+      const auto* l = std::get_if<Value::ListBox>(&raw);
+      if (!l) return mismatch(path, std::string("expected list, got ") + value_kind(v));
+      if (l->items.empty()) {
         all_null(p.def_level);
-        return;
+        return Status::ok_status();
       }
       const auto entry_def = static_cast<int16_t>(p.def_level + 1);
-      for (size_t i = 0; i < items.size(); ++i)
-        shred_node(p.children[0], items[i], i == 0 ? rep : p.entry_rep, entry_def, cols);
-      return;
+      for (size_t i = 0; i < l->items.size(); ++i) {
+        if (auto st = shred_node(p.children[0], l->items[i], i == 0 ? rep : p.entry_rep, entry_def, path, cols);
+            !st.ok()) {
+          return st;
+        }
+      }
+      return Status::ok_status();
     }
     case Node::Kind::map: {
-      const auto& entries = std::get<Value::MapBox>(raw).entries;
-      if (entries.empty()) {
+      const auto* m = std::get_if<Value::MapBox>(&raw);
+      if (!m) return mismatch(path, std::string("expected map, got ") + value_kind(v));
+      if (m->entries.empty()) {
         all_null(p.def_level);
-        return;
+        return Status::ok_status();
       }
       const auto entry_def = static_cast<int16_t>(p.def_level + 1);
-      for (size_t i = 0; i < entries.size(); ++i) {
+      for (size_t i = 0; i < m->entries.size(); ++i) {
         const int16_t r = i == 0 ? rep : p.entry_rep;
-        shred_node(p.children[0], entries[i].first, r, entry_def, cols);
-        shred_node(p.children[1], entries[i].second, r, entry_def, cols);
+        if (auto st = shred_node(p.children[0], m->entries[i].first, r, entry_def, path, cols); !st.ok()) return st;
+        if (auto st = shred_node(p.children[1], m->entries[i].second, r, entry_def, path, cols); !st.ok()) return st;
       }
-      return;
+      return Status::ok_status();
     }
   }
+  return Status::ok_status();
 }
 
 }  // namespace
 
-Status Shredder::validate(const Value& row) const {
+Status Shredder::shred(const Value& row, std::vector<ColumnBuffer>& columns) {
   const auto* f = std::get_if<Value::FieldsBox>(&row.raw());
   if (!f) return mismatch("<row>", std::string("a row is a Value::fields, got ") + value_kind(row));
-  return Validator(layout_).check_fields(layout_.roots, f->fields, FieldPath{});
-}
-
-void Shredder::shred(const Value& row, std::vector<ColumnBuffer>& columns) const {
-  const auto& fields = std::get<Value::FieldsBox>(row.raw()).fields;
-  for (size_t i = 0; i < layout_.roots.size(); ++i) shred_node(layout_.roots[i], fields[i], 0, 0, columns);
+  marks_.resize(columns.size());
+  for (size_t i = 0; i < columns.size(); ++i) marks_[i] = columns[i].mark();
+  Status st = shred_fields(layout_.roots, f->fields, 0, 0, FieldPath{}, columns);
+  if (!st.ok())
+    for (size_t i = 0; i < columns.size(); ++i) columns[i].rollback(marks_[i]);
+  return st;
 }
 
 }  // namespace td::parquet

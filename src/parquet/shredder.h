@@ -8,7 +8,7 @@
 //   entry i of a list    -> shredded at def d+1; rep = incoming rep for i == 0,
 //                           the list's own repetition level for i > 0
 //   present primitive    -> def = max_def, the value is appended
-// validate() checks the whole row first, so a bad row leaves no trace.
+// A row that does not match the schema is rolled back: it leaves no trace.
 #pragma once
 
 #include <vector>
@@ -24,17 +24,16 @@ class Shredder {
  public:
   explicit Shredder(const SchemaLayout& layout) : layout_(layout) {}
 
-  // invalid_value error naming the first offending field, if `row` does not
-  // match the schema (shape, nulls in required fields, type, integer range,
-  // UTF-8 of STRING/JSON text, JSON syntax of JSON text).
-  Status validate(const Value& row) const;
-
-  // Appends the row to columns (one per leaf, in layout order). Call only
-  // with a row that validate() accepted.
-  void shred(const Value& row, std::vector<ColumnBuffer>& columns) const;
+  // Appends the row to columns (one per leaf, in layout order), checking it
+  // against the schema on the way (shape, nulls in required fields, type,
+  // integer range, UTF-8 of STRING/JSON text, JSON syntax of JSON text). On a
+  // mismatch: an invalid_value error naming the first offending field, and the
+  // columns are as they were before the call.
+  Status shred(const Value& row, std::vector<ColumnBuffer>& columns);
 
  private:
   const SchemaLayout& layout_;
+  std::vector<ColumnBuffer::Mark> marks_;  // per column, reused across rows
 };
 
 }  // namespace td::parquet

@@ -23,18 +23,14 @@ class Shredded {
     layout_ = std::move(*l);
     for (const auto& leaf : layout_.leaves) columns_.emplace_back(leaf);
   }
-  Status add(const Value& row) {
-    Shredder s(layout_);
-    if (auto st = s.validate(row); !st.ok()) return st;
-    s.shred(row, columns_);
-    return Status::ok_status();
-  }
+  Status add(const Value& row) { return shredder_.shred(row, columns_); }
   const ColumnBuffer& col(size_t i) const { return columns_.at(i); }
   const SchemaLayout& layout() const { return layout_; }
 
  private:
   Schema schema_;
   SchemaLayout layout_;
+  Shredder shredder_{layout_};
   std::vector<ColumnBuffer> columns_;
 };
 
@@ -164,6 +160,47 @@ TEST(ShredderTest, RejectsRowsOfTheWrongShape) {
     }
   }
   EXPECT_EQ(s.col(0).num_levels(), before);  // nothing of a bad row was shredded
+}
+
+// A row rejected part-way (its first columns already appended) is rolled back
+// in every column: levels, values, a shared boolean byte and the statistics.
+TEST(ShredderTest, ARowRejectedPartWayLeavesEveryColumnAsItWas) {
+  Shredded s(Schema{{Node::primitive("i", Physical::int64), Node::list("l", Node::string("x")),
+                     Node::map("m", Node::string("k"), Node::primitive("v", Physical::boolean)),
+                     Node::string("req", false)}});
+  ASSERT_TRUE(s.add(row({int64_t{7}, V::list({"a"}), V::map({{"k", true}}), "r"})).ok());
+  struct Snapshot {
+    std::vector<std::pair<int, int>> levels;
+    std::string values;
+    int64_t nulls;
+    EncodedStatistics stats;
+  };
+  auto snapshot = [&](size_t i) {
+    return Snapshot{levels_of(s.col(i)), s.col(i).values(), s.col(i).num_nulls(), s.col(i).statistics().encode()};
+  };
+  std::vector<Snapshot> before;
+  for (size_t i = 0; i < 5; ++i) before.push_back(snapshot(i));
+
+  // Every column but the last takes a value (a new min, a new max, a set bit)
+  // before the null in the required column rejects the row.
+  Status st = s.add(row({int64_t{-100}, V::list({"zzz", "b"}), V::map({{"k2", true}, {"k3", true}}), nullptr}));
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("'req'"), std::string::npos) << st.error().message;
+  for (size_t i = 0; i < 5; ++i) {
+    const Snapshot now = snapshot(i);
+    EXPECT_EQ(now.levels, before[i].levels) << "column " << i;
+    EXPECT_EQ(now.values, before[i].values) << "column " << i;
+    EXPECT_EQ(now.nulls, before[i].nulls) << "column " << i;
+    EXPECT_EQ(now.stats.min_value, before[i].stats.min_value) << "column " << i;
+    EXPECT_EQ(now.stats.max_value, before[i].stats.max_value) << "column " << i;
+  }
+
+  // The next row's boolean lands in the bit the rejected row had set.
+  ASSERT_TRUE(s.add(row({int64_t{8}, nullptr, V::map({{"k", false}}), "r"})).ok());
+  ASSERT_EQ(s.col(3).values().size(), 1u);
+  EXPECT_EQ(static_cast<unsigned char>(s.col(3).values()[0]), 0b01);
+  EXPECT_EQ(int64_values(s.col(0)), (std::vector<int64_t>{7, 8}));
+  EXPECT_EQ(s.col(0).statistics().encode().min_value, std::string("\x07\0\0\0\0\0\0\0", 8));
 }
 
 TEST(ShredderTest, ErrorNamesTheNestedField) {
