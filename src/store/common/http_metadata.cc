@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace td::store {
 namespace {
@@ -145,8 +146,10 @@ Result<RangeRead> range_read_from_response(http::Response&& response, uint64_t o
     return Error{ErrorKind::internal, "range_read_from_response: unexpected HTTP " + std::to_string(response.status)};
   }
   uint64_t n = std::min<uint64_t>(length, body.size() - skip);
-  read.bytes.assign(body.begin() + static_cast<std::ptrdiff_t>(skip),
-                    body.begin() + static_cast<std::ptrdiff_t>(skip + n));
+  // memcpy, not assign(char iterators): the char -> uint8_t element copy ran
+  // byte by byte, 3.5 % of the CPU of an S3 run.
+  read.bytes.resize(n);
+  if (n > 0) std::memcpy(read.bytes.data(), body.data() + skip, n);
   return read;
 }
 
