@@ -1,7 +1,10 @@
 #include "row/row_builder.h"
 
 #include <nlohmann/json.hpp>
-#include <set>
+
+#include <algorithm>
+#include <bitset>
+#include <charconv>
 #include <unordered_map>
 
 #include "parquet/utf8.h"
@@ -37,7 +40,9 @@ Value text(std::string s) { return Value(utf8(std::move(s))); }
 // Tags that have a column of their own, are decoded into `geokeys`, or are
 // large arrays we only count: everything else goes to `other_tags`.
 bool has_own_column(uint16_t code) {
-  static const std::set<uint16_t> own = {
+  static const std::bitset<65536> own = [] {
+    std::bitset<65536> bits;
+    for (uint16_t c : {
       tag::artist, tag::copyright, tag::date_time, tag::document_name, tag::host_computer,
       tag::image_description, tag::software, tag::bits_per_sample, tag::sample_format,
       tag::extra_samples, tag::compression, tag::image_length, tag::image_width,
@@ -46,8 +51,12 @@ bool has_own_column(uint16_t code) {
       tag::samples_per_pixel, tag::tile_length, tag::tile_width, tag::max_sample_value,
       tag::min_sample_value, tag::x_resolution, tag::y_resolution, tag::jpeg_tables,
       tag::model_pixel_scale, tag::model_tiepoint, tag::model_transformation,
-      tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params};
-  return own.count(code) > 0 || tiff::is_data_array_tag(code);
+      tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params}) {
+      bits.set(c);
+    }
+    return bits;
+  }();
+  return own.test(code) || tiff::is_data_array_tag(code);
 }
 
 Value opt_int(const tiff::Ifd& ifd, uint16_t code) {
@@ -79,16 +88,20 @@ Value opt_string(const tiff::Ifd& ifd, uint16_t code) {
 Value int_list(const tiff::Ifd& ifd, uint16_t code) {
   const tiff::Tag* t = ifd.find(code);
   if (!t || !t->loaded()) return {};
+  const std::vector<int64_t> ints = t->as_ints();
   Value::List items;
-  for (int64_t v : t->as_ints()) items.emplace_back(v);
+  items.reserve(ints.size());
+  for (int64_t v : ints) items.emplace_back(v);
   return Value::list(std::move(items));
 }
 
 Value double_list(const tiff::Ifd& ifd, uint16_t code) {
   const tiff::Tag* t = ifd.find(code);
   if (!t || !t->loaded()) return {};
+  const std::vector<double> doubles = t->as_doubles();
   Value::List items;
-  for (double v : t->as_doubles()) items.emplace_back(v);
+  items.reserve(doubles.size());
+  for (double v : doubles) items.emplace_back(v);
   return Value::list(std::move(items));
 }
 
@@ -166,50 +179,94 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
 
 Value other_tags_value(const tiff::Ifd& ifd) {
   Value::Map entries;
-  std::set<uint16_t> seen;
+  std::vector<uint16_t> seen;  // a few dozen tags: a scan beats a tree's allocations
   for (const auto& t : ifd.tags) {
     // A repeated code keeps its first entry, as the columns (and libtiff) do.
-    if (has_own_column(t.code) || !seen.insert(t.code).second) continue;
+    if (has_own_column(t.code) || std::find(seen.begin(), seen.end(), t.code) != seen.end()) continue;
+    seen.push_back(t.code);
     entries.emplace_back(Value(std::to_string(t.code)), Value(tag_values_json(t)));
   }
   return Value::map(std::move(entries));
 }
 
+// Value::fields({...}) would copy every value out of the initializer list
+// (lists included): move them in instead.
+template <typename... Values>
+Value fields_of(Values&&... values) {
+  Value::Fields fields;
+  fields.reserve(sizeof...(values));
+  (fields.push_back(std::forward<Values>(values)), ...);
+  return Value::fields(std::move(fields));
+}
+
 Value ifd_summaries(const std::vector<tiff::Ifd>& ifds) {
   Value::List items;
+  items.reserve(ifds.size());
   for (const auto& ifd : ifds) {
-    items.push_back(Value::fields({
+    items.push_back(fields_of(
         opt_int(ifd, tag::image_width), opt_int(ifd, tag::image_length), opt_int(ifd, tag::tile_width),
         opt_int(ifd, tag::tile_length), opt_int(ifd, tag::new_subfile_type), opt_int(ifd, tag::compression),
         opt_int(ifd, tag::photometric_interpretation), opt_int(ifd, tag::samples_per_pixel),
         int_list(ifd, tag::bits_per_sample), int_list(ifd, tag::sample_format),
-        opt_int(ifd, tag::planar_configuration), opt_int(ifd, tag::predictor)}));
+        opt_int(ifd, tag::planar_configuration), opt_int(ifd, tag::predictor)));
   }
   return Value::list(std::move(items));
 }
 
 }  // namespace
 
+namespace {
+
+template <typename Int>
+void append_int(std::string& out, Int v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// [a,b,...], or the bare value when there is exactly one.
+template <typename Items, typename Write>
+void append_array(std::string& out, const Items& items, Write write) {
+  if (items.size() != 1) out.push_back('[');
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    write(items[i]);
+  }
+  if (items.size() != 1) out.push_back(']');
+}
+
+}  // namespace
+
 std::string tag_values_json(const tiff::Tag& t) {
-  nlohmann::json j = std::visit(
-      [](const auto& v) -> nlohmann::json {
+  // Integers (most tags) are written directly: building an nlohmann tree per
+  // tag, dumping it, cost more than the rest of the tag's row work. Text and
+  // floating point keep nlohmann's escaping and shortest round-trip doubles.
+  std::string out;
+  std::visit(
+      [&out](const auto& v) {
         using V = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<V, std::monostate>) {
-          return nullptr;
-        } else if constexpr (std::is_same_v<V, std::string>) {
-          return v;
+          out = "null";
         } else if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
-          nlohmann::json a = nlohmann::json::array();
-          for (const auto& r : v) a.push_back({r.numerator, r.denominator});
-          return a.size() == 1 ? a[0] : a;
-        } else {
-          nlohmann::json a = v;
-          return a.size() == 1 ? a[0] : a;
+          append_array(out, v, [&out](const tiff::Rational& r) {
+            out.push_back('[');
+            append_int(out, r.numerator);
+            out.push_back(',');
+            append_int(out, r.denominator);
+            out.push_back(']');
+          });
+        } else if constexpr (std::is_same_v<V, std::vector<uint64_t>> || std::is_same_v<V, std::vector<int64_t>> ||
+                             std::is_same_v<V, std::vector<uint8_t>>) {
+          append_array(out, v, [&out](auto x) { append_int(out, x + 0); });  // + 0: uint8_t as a number
+        } else {  // std::string, std::vector<double>
+          nlohmann::json j = v;
+          if (j.is_array() && j.size() == 1) j = j[0];
+          // Binary strings are not valid UTF-8 JSON: replace invalid bytes.
+          out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         }
       },
       t.values);
-  // Binary strings are not valid UTF-8 JSON: replace invalid bytes.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return out;
 }
 
 parquet::Value build_row(const ObjectOutcome& outcome) {

@@ -158,6 +158,31 @@ TEST(RawJson, NullsOffsetArraysAndKeepsPairs) {
 namespace td::row {
 namespace {
 
+// other_tags values: integers are written without nlohmann; every type must
+// read back as the same JSON nlohmann would have produced.
+TEST(RowBuilder, TagValuesJsonForEveryValueType) {
+  auto json_of = [](tiff::TagValues v) {
+    tiff::Tag t;
+    t.code = 50000;
+    t.values = std::move(v);
+    return tag_values_json(t);
+  };
+  EXPECT_EQ(json_of(std::vector<uint64_t>{7}), "7");
+  EXPECT_EQ(json_of(std::vector<uint64_t>{1, 18446744073709551615u}), "[1,18446744073709551615]");
+  EXPECT_EQ(json_of(std::vector<uint64_t>{}), "[]");
+  EXPECT_EQ(json_of(std::vector<int64_t>{-9223372036854775807 - 1, 0, 5}), "[-9223372036854775808,0,5]");
+  EXPECT_EQ(json_of(std::vector<uint8_t>{0, 255}), "[0,255]");
+  EXPECT_EQ(json_of(std::vector<tiff::Rational>{{300, 2}}), "[300,2]");
+  EXPECT_EQ(json_of(std::vector<tiff::Rational>{{1, 3}, {-4, 5}}), "[[1,3],[-4,5]]");
+  EXPECT_EQ(json_of(std::vector<double>{0.5}), "0.5");
+  EXPECT_EQ(json_of(std::vector<double>{1.0, -2.25}), "[1.0,-2.25]");
+  EXPECT_EQ(json_of(std::string("a\"b\n")), R"("a\"b\n")");
+  EXPECT_EQ(json_of(std::string("\xff")), "\"\xef\xbf\xbd\"");  // invalid UTF-8 replaced
+  EXPECT_EQ(json_of(std::monostate{}), "null");
+  for (const std::string& text : {json_of(std::vector<uint64_t>{1, 2}), json_of(std::vector<tiff::Rational>{{1, 3}, {4, 5}})})
+    EXPECT_TRUE(nlohmann::json::accept(text)) << text;
+}
+
 TEST(RowBuilder, Latin1TextBecomesValidUtf8) {
   ObjectOutcome o = sample_outcome();
   o.header->ifds[0].tags.push_back(ascii_tag(315, std::string("Jos\xe9 M\xfcller")));  // Artist, Latin-1
