@@ -4,7 +4,6 @@
 #include <limits>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
 #include "tiff/tags.h"
@@ -89,11 +88,21 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
   const auto* dir = std::get_if<std::vector<uint64_t>>(&dir_tag->values);
   if (dir == nullptr || dir->size() < 4) return std::nullopt;
 
-  // First tag of each code, built once: keys may name any tag, and there may be many keys.
-  std::unordered_map<uint16_t, const Tag*> by_code;
+  // First tag of each code: keys may name any tag. An IFD has a few dozen
+  // tags, so a flat list scanned per key costs less than a hash map's nodes.
+  std::vector<const Tag*> first_of_code;
+  first_of_code.reserve(ifd.tags.size());
   uint64_t budget = 0;  // what the IFD holds, the directory included
-  for (auto it = ifd.tags.rbegin(); it != ifd.tags.rend(); ++it) by_code[it->code] = &*it;
-  for (const auto& [code, t] : by_code) budget += value_count(*t);
+  auto tag_with = [&first_of_code](uint64_t code) -> const Tag* {
+    for (const Tag* t : first_of_code)
+      if (t->code == code) return t;
+    return nullptr;
+  };
+  for (const Tag& t : ifd.tags) {
+    if (tag_with(t.code)) continue;
+    first_of_code.push_back(&t);
+    budget += value_count(t);
+  }
   Slicer slicer(budget);
 
   GeoKeyDirectory out;
@@ -108,12 +117,12 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
     GeoKey key;
     key.id = static_cast<uint16_t>(e[0]);
     const uint64_t location = e[1], count = e[2], value = e[3];
-    auto found = location <= 0xFFFF ? by_code.find(static_cast<uint16_t>(location)) : by_code.end();
+    const Tag* found = location != 0 && location <= 0xFFFF ? tag_with(location) : nullptr;
     if (location == 0) {
       key.value = std::vector<uint64_t>{value};  // the value is the offset field itself
-    } else if (found != by_code.end() && found->second->loaded()) {
+    } else if (found && found->loaded()) {
       // Includes 34735 itself: some writers keep SHORT lists in the directory.
-      key.value = values_from_tag(*found->second, value, count, slicer);
+      key.value = values_from_tag(*found, value, count, slicer);
     } else if (location == tag::geo_double_params) {
       key.value = std::vector<double>{};  // the params tag is missing: keep the id
     } else if (location == tag::geo_ascii_params) {

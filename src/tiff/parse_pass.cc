@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "tiff/field_decoder.h"
@@ -169,7 +168,9 @@ void ParsePass::parse_gdal_metadata() {
 }
 
 void ParsePass::walk_chain(uint64_t first_ifd) {
-  std::unordered_map<uint64_t, uint32_t> seen;  // IFD offset -> index, to detect loops
+  // Offsets of the IFDs so far (index = position), to detect loops. Chains are
+  // a handful of IFDs; even max_ifds' worth scans in well under a millisecond.
+  std::vector<uint64_t> seen;
   uint64_t offset = first_ifd;
   for (uint32_t index = 0; offset != 0; ++index) {
     if (index >= limits_.max_ifds) {
@@ -177,13 +178,13 @@ void ParsePass::walk_chain(uint64_t first_ifd) {
            "the IFD chain has more than " + std::to_string(limits_.max_ifds) + " IFDs");
       return;
     }
-    auto [it, inserted] = seen.emplace(offset, index);
-    if (!inserted) {
+    if (auto it = std::find(seen.begin(), seen.end(), offset); it != seen.end()) {
       fail(ErrorKind::ifd_loop, "IFD " + std::to_string(index) + " at offset " +
                                     std::to_string(offset) + " revisits IFD " +
-                                    std::to_string(it->second));
+                                    std::to_string(it - seen.begin()));
       return;
     }
+    seen.push_back(offset);
     auto next = parse_ifd(index, offset);
     if (!next) return;
     offset = *next;
