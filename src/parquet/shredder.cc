@@ -5,8 +5,7 @@
 #include <string>
 #include <variant>
 
-#include <nlohmann/json.hpp>
-
+#include "parquet/json_text.h"
 #include "parquet/utf8.h"
 
 namespace td::parquet {
@@ -95,7 +94,7 @@ Status validate_primitive(const LeafColumn& leaf, const Value& v, const FieldPat
       if ((leaf.logical == Logical::string || leaf.logical == Logical::json) && !is_valid_utf8(*s))
         return mismatch(path, "text is not valid UTF-8");
       // DuckDB refuses a file whose JSON column holds one malformed document.
-      if (leaf.logical == Logical::json && !nlohmann::json::accept(*s))
+      if (leaf.logical == Logical::json && !is_json_document(*s))
         return mismatch(path, "not a valid JSON document");
       break;
     }
