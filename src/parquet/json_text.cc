@@ -10,9 +10,10 @@ bool is_json_document(std::string_view text) {
   // metadata XML as a JSON string, number lists), where the check was a
   // quarter of the writer's per-row instructions. simdjson is the stricter of
   // the two, so only its rejections are asked again of nlohmann: the set of
-  // accepted documents stays exactly nlohmann's. The 64 KiB capacity bounds
-  // what the per-thread parser keeps allocated; larger text goes to nlohmann.
-  thread_local simdjson::dom::parser parser(64 * 1024);
+  // accepted documents stays exactly nlohmann's. The 16 KiB capacity bounds
+  // what the per-thread parser keeps allocated (several times the document
+  // size); larger text, rare in a TIFF header, goes to nlohmann.
+  thread_local simdjson::dom::parser parser(16 * 1024);
   if (parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).error() == simdjson::SUCCESS) return true;
   return nlohmann::json::accept(text);
 }

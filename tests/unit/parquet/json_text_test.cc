@@ -17,7 +17,7 @@ TEST(JsonText, AcceptsExactlyWhatNlohmannAccepts) {
       "1", "-0.5e-3", "18446744073709551615", "99999999999999999999999", "true", "null", "\"\"",
       R"("a\"b\\n\u00e9\ud83d\ude00")", "\"caf\xc3\xa9\"", "[]", "{}", " [1, [2, [3]]] ", R"({"a": [1, null], "b": {}})",
       "[[1,3],[-4,5]]", std::string(2000, '[') + std::string(2000, ']'),  // deeper than simdjson's limit
-      "\"" + std::string(100000, 'x') + "\"",                              // past the 64 KiB fast path
+      "\"" + std::string(100000, 'x') + "\"",                              // past the 16 KiB fast path
       // invalid
       "", " ", "not json {", "1 2", "[1,]", "{'a': 1}", "{\"a\" 1}", "\"\xff\"", "\"ctrl\x01\"", "NaN", "01",
       "1e999" /* beyond a double: nlohmann refuses */, "[1", "\"unterminated", std::string("\"nul\0\"", 6), "tru", "+1", "\"\\x\"", "\"\xed\xa0\x80\"",
