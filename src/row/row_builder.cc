@@ -213,10 +213,6 @@ Value ifd_summaries(const std::vector<tiff::Ifd>& ifds) {
   return Value::list(std::move(items));
 }
 
-}  // namespace
-
-namespace {
-
 template <typename Int>
 void append_int(std::string& out, Int v) {
   char buf[24];
