@@ -179,11 +179,11 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
 
 Value other_tags_value(const tiff::Ifd& ifd) {
   Value::Map entries;
-  std::vector<uint16_t> seen;  // a few dozen tags: a scan beats a tree's allocations
+  std::bitset<65536> seen;  // no allocation, and O(1) however many tags a hostile IFD holds
   for (const auto& t : ifd.tags) {
     // A repeated code keeps its first entry, as the columns (and libtiff) do.
-    if (has_own_column(t.code) || std::find(seen.begin(), seen.end(), t.code) != seen.end()) continue;
-    seen.push_back(t.code);
+    if (has_own_column(t.code) || seen.test(t.code)) continue;
+    seen.set(t.code);
     entries.emplace_back(Value(std::to_string(t.code)), Value(tag_values_json(t)));
   }
   return Value::map(std::move(entries));

@@ -88,21 +88,24 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
   const auto* dir = std::get_if<std::vector<uint64_t>>(&dir_tag->values);
   if (dir == nullptr || dir->size() < 4) return std::nullopt;
 
-  // First tag of each code: keys may name any tag. An IFD has a few dozen
-  // tags, so a flat list scanned per key costs less than a hash map's nodes.
+  // First tag of each code, sorted by code: keys may name any tag. Sorting
+  // costs fewer allocations than a hash map's nodes and stays O(n log n) for
+  // a hostile IFD of hundreds of thousands of tags.
   std::vector<const Tag*> first_of_code;
   first_of_code.reserve(ifd.tags.size());
-  uint64_t budget = 0;  // what the IFD holds, the directory included
+  for (const Tag& t : ifd.tags) first_of_code.push_back(&t);
+  const auto by_code = [](const Tag* a, const Tag* b) { return a->code < b->code; };
+  std::stable_sort(first_of_code.begin(), first_of_code.end(), by_code);  // stable: the first of a code leads
+  first_of_code.erase(std::unique(first_of_code.begin(), first_of_code.end(),
+                                  [](const Tag* a, const Tag* b) { return a->code == b->code; }),
+                      first_of_code.end());
   auto tag_with = [&first_of_code](uint64_t code) -> const Tag* {
-    for (const Tag* t : first_of_code)
-      if (t->code == code) return t;
-    return nullptr;
+    auto it = std::lower_bound(first_of_code.begin(), first_of_code.end(), code,
+                               [](const Tag* t, uint64_t c) { return t->code < c; });
+    return it != first_of_code.end() && (*it)->code == code ? *it : nullptr;
   };
-  for (const Tag& t : ifd.tags) {
-    if (tag_with(t.code)) continue;
-    first_of_code.push_back(&t);
-    budget += value_count(t);
-  }
+  uint64_t budget = 0;  // what the IFD holds, the directory included
+  for (const Tag* t : first_of_code) budget += value_count(*t);
   Slicer slicer(budget);
 
   GeoKeyDirectory out;
