@@ -105,41 +105,29 @@ ColumnStatistics ColumnBuffer::statistics() const {
   stats.add_nulls(num_nulls_);
   const auto present = static_cast<size_t>(num_levels_ - num_nulls_);
   const char* p = values_.data();
-  auto read = [&p](auto& v) {
-    std::memcpy(&v, p, sizeof v);  // little-endian hosts only (checked in file_writer.cc)
-    p += sizeof v;
-  };
-  for (size_t i = 0; i < present; ++i) {
-    switch (leaf_.physical) {
-      case Physical::boolean:
-        stats.update(((static_cast<unsigned char>(values_[i / 8]) >> (i % 8)) & 1) != 0);
-        break;
-      case Physical::int32: {
-        int32_t v;
-        read(v);
-        stats.update(v);
-        break;
-      }
-      case Physical::int64: {
-        int64_t v;
-        read(v);
-        stats.update(v);
-        break;
-      }
-      case Physical::double_: {
-        double v;
-        read(v);
-        stats.update(v);
-        break;
-      }
-      case Physical::byte_array: {
-        uint32_t n;
-        read(n);
-        stats.update(std::string_view(p, n));
-        p += n;
-        break;
-      }
+  auto fixed_width = [&](auto zero) {
+    decltype(zero) v;
+    for (size_t i = 0; i < present; ++i, p += sizeof v) {
+      std::memcpy(&v, p, sizeof v);  // little-endian hosts only (checked in file_writer.cc)
+      stats.update(v);
     }
+  };
+  switch (leaf_.physical) {
+    case Physical::boolean:
+      for (size_t i = 0; i < present; ++i)
+        stats.update(((static_cast<unsigned char>(values_[i / 8]) >> (i % 8)) & 1) != 0);
+      break;
+    case Physical::int32: fixed_width(int32_t{}); break;
+    case Physical::int64: fixed_width(int64_t{}); break;
+    case Physical::double_: fixed_width(double{}); break;
+    case Physical::byte_array:
+      for (size_t i = 0; i < present; ++i) {
+        uint32_t n;
+        std::memcpy(&n, p, sizeof n);
+        stats.update(std::string_view(p + sizeof n, n));
+        p += sizeof n + n;
+      }
+      break;
   }
   return stats;
 }

@@ -85,24 +85,22 @@ Value opt_string(const tiff::Ifd& ifd, uint16_t code) {
   return {};
 }
 
+template <typename Number>
+Value list_of(const std::vector<Number>& numbers) {
+  Value::List items;
+  items.reserve(numbers.size());
+  for (Number v : numbers) items.emplace_back(v);
+  return Value::list(std::move(items));
+}
+
 Value int_list(const tiff::Ifd& ifd, uint16_t code) {
   const tiff::Tag* t = ifd.find(code);
-  if (!t || !t->loaded()) return {};
-  const std::vector<int64_t> ints = t->as_ints();
-  Value::List items;
-  items.reserve(ints.size());
-  for (int64_t v : ints) items.emplace_back(v);
-  return Value::list(std::move(items));
+  return t && t->loaded() ? list_of(t->as_ints()) : Value();
 }
 
 Value double_list(const tiff::Ifd& ifd, uint16_t code) {
   const tiff::Tag* t = ifd.find(code);
-  if (!t || !t->loaded()) return {};
-  const std::vector<double> doubles = t->as_doubles();
-  Value::List items;
-  items.reserve(doubles.size());
-  for (double v : doubles) items.emplace_back(v);
-  return Value::list(std::move(items));
+  return t && t->loaded() ? list_of(t->as_doubles()) : Value();
 }
 
 Value bytes(const tiff::Ifd& ifd, uint16_t code) {
