@@ -81,9 +81,14 @@ void ColumnBuffer::page_body(std::string& body) const {
 }
 
 void ColumnBuffer::clear() {
-  rep_.clear();
-  def_.clear();
-  values_.clear();
+  // Give the memory back rather than keep the capacity: a column's largest
+  // group (the IFD lists of a many-overview source, the JSON of a tag-rich
+  // one) would otherwise stay reserved, and the writer would hold the sum of
+  // every column's worst group instead of one group. Regrowing costs about
+  // one reallocation per row.
+  std::vector<int16_t>().swap(rep_);
+  std::vector<int16_t>().swap(def_);
+  std::string().swap(values_);
   bool_bits_ = 0;
   num_levels_ = 0;
   num_nulls_ = 0;

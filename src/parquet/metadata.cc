@@ -190,20 +190,25 @@ Result<std::string> serialize_file_metadata(const FooterInput& in) {
   md.schema = std::move(elements);  // required fields: no isset; the __set_ helpers copy
   md.__set_num_rows(in.num_rows);
 
-  std::vector<fmt::RowGroup> groups;
+  // Built in place: thrift's generated types have no move constructors, so
+  // every std::move of a RowGroup or ColumnChunk would deep-copy it (a part's
+  // footer is hundreds of groups times every column, with min/max strings).
+  md.row_groups.reserve(in.row_groups->size());
   int64_t ordinal = 0;
   for (const RowGroupMeta& rg : *in.row_groups) {
-    fmt::RowGroup g;
-    std::vector<fmt::ColumnChunk> chunks;
+    fmt::RowGroup& g = md.row_groups.emplace_back();
+    g.columns.reserve(rg.columns.size());
     int64_t total_uncompressed = 0, total_compressed = 0;
     for (size_t i = 0; i < rg.columns.size(); ++i) {
       const ColumnChunkMeta& c = rg.columns[i];
       const LeafColumn& leaf = layout.leaves[i];
-      fmt::ColumnMetaData cmd;
+      fmt::ColumnChunk& chunk = g.columns.emplace_back();
+      chunk.__set_file_offset(c.data_page_offset);  // start of the chunk
+      chunk.__isset.meta_data = true;
+      fmt::ColumnMetaData& cmd = chunk.meta_data;
       cmd.__set_type(physical_type(leaf.physical));
-      std::vector<fmt::Encoding::type> encodings{fmt::Encoding::PLAIN};
-      if (c.has_levels) encodings.push_back(fmt::Encoding::RLE);
-      cmd.__set_encodings(encodings);
+      cmd.encodings.push_back(fmt::Encoding::PLAIN);
+      if (c.has_levels) cmd.encodings.push_back(fmt::Encoding::RLE);
       cmd.__set_path_in_schema(leaf.path);
       cmd.__set_codec(codec_type(in.codec));
       cmd.__set_num_values(c.num_values);
@@ -211,24 +216,16 @@ Result<std::string> serialize_file_metadata(const FooterInput& in) {
       cmd.__set_total_compressed_size(c.total_compressed_size);
       cmd.__set_data_page_offset(c.data_page_offset);
       cmd.__set_statistics(statistics(c.statistics));
-      fmt::ColumnChunk chunk;
-      chunk.__set_file_offset(c.data_page_offset);  // start of the chunk
-      chunk.meta_data = std::move(cmd);
-      chunk.__isset.meta_data = true;
-      chunks.push_back(std::move(chunk));
       total_uncompressed += c.total_uncompressed_size;
       total_compressed += c.total_compressed_size;
     }
-    g.columns = std::move(chunks);
     g.__set_total_byte_size(total_uncompressed);
     g.__set_num_rows(rg.num_rows);
     g.__set_file_offset(rg.file_offset);
     g.__set_total_compressed_size(total_compressed);
     if (ordinal <= INT16_MAX) g.__set_ordinal(static_cast<int16_t>(ordinal));  // an i16 hint
     ++ordinal;
-    groups.push_back(std::move(g));
   }
-  md.row_groups = std::move(groups);
   md.__set_created_by(in.created_by);
 
   std::vector<fmt::ColumnOrder> orders(layout.leaves.size());
