@@ -34,7 +34,10 @@ class BoundedQueue {
     if (items_.empty()) return std::nullopt;
     T item = std::move(items_.front());
     items_.pop_front();
-    not_full_.notify_one();
+    // Producers blocked on a full queue are woken once it is half empty, not
+    // after every pop: a lister that keeps the key queue full would otherwise
+    // be woken (a futex wake and a context switch) once per object.
+    if (items_.size() <= capacity_ / 2) not_full_.notify_all();
     return item;
   }
 

@@ -197,5 +197,32 @@ TEST(RowBuilder, RepeatedTagKeepsFirstEntry) {
   EXPECT_EQ(j["other_tags"]["50000"], nlohmann::json({1, 2, 3}));
 }
 
+TEST(RowJson, ManyOtherTagsKeepEveryEntryInCodeOrder) {
+  ObjectOutcome o = sample_outcome();
+  for (uint64_t code = 50001; code <= 60000; ++code) {
+    o.header->ifds[0].tags.push_back(uint_tag(static_cast<uint16_t>(code), {code}));
+  }
+  nlohmann::ordered_json other = row_to_json(build_row(o))["other_tags"];
+  ASSERT_EQ(other.size(), 2u + 10000u);
+  auto it = other.begin();
+  EXPECT_EQ(it.key(), "42113");
+  EXPECT_EQ((++it).key(), "50000");
+  for (uint64_t code = 50001; code <= 60000; ++code) {
+    ++it;
+    ASSERT_EQ(it.key(), std::to_string(code));
+    ASSERT_EQ(it.value(), nlohmann::json(code));  // one value: a scalar
+  }
+}
+
+TEST(RowJson, RepeatedMapKeyKeepsFirstPositionAndLastValue) {
+  parquet::Value row = build_row(sample_outcome());
+  parquet::Value::Fields fields = std::get<parquet::Value::FieldsBox>(row.raw()).fields;
+  size_t other = 0;
+  while (row_schema().fields[other].name != "other_tags") ++other;
+  fields[other] = parquet::Value::map({{"7", "[1]"}, {"8", "[2]"}, {"7", "[3]"}});
+  nlohmann::ordered_json j = row_to_json(parquet::Value::fields(std::move(fields)))["other_tags"];
+  EXPECT_EQ(j.dump(), R"({"7":[3],"8":[2]})");
+}
+
 }  // namespace
 }  // namespace td::row
