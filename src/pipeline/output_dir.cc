@@ -8,6 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "parquet/utf8.h"
+
 namespace td::pipeline {
 
 namespace fs = std::filesystem;
@@ -140,7 +142,8 @@ Result<OutputDir> OutputDir::prepare(const std::string& dir, const Shard& shard,
       while (std::getline(keys, line)) {
         auto key = nlohmann::json::parse(line, nullptr, false);
         if (!key.is_string()) return Error{ErrorKind::config, "cannot resume: corrupt keys record for " + p.string()};
-        out.done_keys_.insert(key.get<std::string>());
+        // Records hold escaped paths; compare raw keys (bytes), as listed.
+        out.done_keys_.insert(parquet::unescape_key(key.get<std::string>()));
       }
       out.existing_parts_.push_back(p.string());
       out.next_part_index_ = std::max<uint64_t>(out.next_part_index_, static_cast<uint64_t>(index) + 1);
@@ -168,8 +171,11 @@ Result<std::unique_ptr<OutputDir::KeysWriter>> OutputDir::open_keys(uint64_t ind
   return w;
 }
 
-Status OutputDir::KeysWriter::add(const std::string& key) {
-  file_ << nlohmann::json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+Status OutputDir::KeysWriter::add(const std::string& path) {
+  // Replacing bytes here would make two keys one record: refuse instead
+  // (`path` is escape_key's output, so this never fires).
+  if (!parquet::is_valid_utf8(path)) return Error{ErrorKind::internal, "keys record: path is not valid UTF-8"};
+  file_ << nlohmann::json(path).dump() << '\n';
   if (!file_) return Error{ErrorKind::io, "cannot write " + path_};
   return Status();
 }

@@ -4,7 +4,8 @@
 // only ever touches its own files.
 //
 //   part-00000.parquet                 unsharded        part-s0003-00000.parquet   shard 3
-//   .part-00000.parquet.keys           keys of a completed part (JSON string per line)
+//   .part-00000.parquet.keys           keys of a completed part: each row's `path`
+//                                      (parquet::escape_key of the key), a JSON string per line
 //   _SUCCESS.json / _SUCCESS-s0003.json written last, when the run (shard) is complete
 //
 // A part is committed by renaming its keys file, then the Parquet file, into
@@ -53,7 +54,8 @@ class OutputDir {
   std::string part_path(uint64_t index) const;
   std::string keys_path(uint64_t index) const;
   uint64_t next_part_index() const { return next_part_index_; }
-  // Keys (`path` values) already written by completed parts (resume only).
+  // Raw keys (bytes; key-list lines as given) already written by completed
+  // parts (resume only): parquet::unescape_key of their records.
   const std::unordered_set<std::string>& done_keys() const { return done_keys_; }
   const std::vector<std::string>& existing_parts() const { return existing_parts_; }
 
@@ -61,7 +63,8 @@ class OutputDir {
   // temporary name that commit_part renames (so no part's keys sit in memory).
   class KeysWriter {
    public:
-    Status add(const std::string& key);
+    // path: the row's `path` (escape_key of its key; valid UTF-8, stored exactly).
+    Status add(const std::string& path);
     Status close();  // flush and fsync
    private:
     friend class OutputDir;

@@ -275,7 +275,8 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
     row[it->second] = std::move(v);
   };
 
-  set("path", text(outcome.path.value_or(outcome.object.key)));
+  // Keys are bytes: escape_key keeps distinct keys distinct (Latin-1 did not).
+  set("path", Value(parquet::escape_key(outcome.path.value_or(outcome.object.key))));
   if (outcome.object.size) set("size", Value(static_cast<int64_t>(*outcome.object.size)));
   if (outcome.object.last_modified_ms) set("last_modified", Value(*outcome.object.last_modified_ms));
   if (outcome.object.etag) set("etag", text(*outcome.object.etag));

@@ -26,6 +26,8 @@ struct ObjectOutcome {
   ReadCost cost;
 };
 
+// `path` is parquet::escape_key of outcome.path (else of the key): valid UTF-8,
+// one distinct, reversible text per distinct key.
 parquet::Value build_row(const ObjectOutcome& outcome);
 
 // JSON text of a tag's values, as stored in `other_tags`: a scalar for one

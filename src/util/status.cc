@@ -11,6 +11,7 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::invalid_value: return "invalid_value";
     case ErrorKind::not_found: return "not_found";
     case ErrorKind::permission_denied: return "permission_denied";
+    case ErrorKind::not_a_file: return "not_a_file";
     case ErrorKind::io: return "io";
     case ErrorKind::config: return "config";
     case ErrorKind::internal: return "internal";

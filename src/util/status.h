@@ -16,6 +16,7 @@ enum class ErrorKind {
   invalid_value,   // a field is malformed (bad type, overflowing count, ...)
   not_found,       // the object vanished between listing and reading
   permission_denied,
+  not_a_file,      // the key names a directory, FIFO, socket or device (local stores)
   io,              // any other failure to read the bytes
   config,          // bad user configuration (never an object row)
   internal,

@@ -35,6 +35,20 @@ ObjectInfo info_from_stat(const std::string& key, const struct stat& st) {
   return info;
 }
 
+// What a non-regular file is, for messages.
+const char* file_type_name(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  return "not a regular file";
+}
+
+Error not_a_file(const std::string& path, mode_t mode) {
+  return Error{ErrorKind::not_a_file, path + " is " + file_type_name(mode) + ", not a regular file"};
+}
+
 // A key with a ".." segment could name a file outside the store root (keys
 // come from key lists too): such keys are refused, never resolved.
 std::optional<Error> escapes_root(const std::string& key) {
@@ -111,7 +125,11 @@ class TreeWalk {
       struct stat st {};
       std::string path = dir + "/" + name;
       if (::stat(path.c_str(), &st) == 0) {
-        if (!S_ISREG(st.st_mode)) continue;
+        if (!S_ISREG(st.st_mode)) {
+          // Not an object (reading a FIFO would block): skipped, but said.
+          log::warn("skipping " + path + ": it is " + file_type_name(st.st_mode) + ", not a regular file");
+          continue;
+        }
         page_.push_back(info_from_stat(key, st));
       } else if (::lstat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
         // A broken symlink: still an object the user has; it becomes an error
@@ -157,7 +175,15 @@ class TreeWalk {
         struct stat st {};  // where a link leads (a broken one lists as a file)
         is_dir = ::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
       } else if (e->d_type != DT_DIR && e->d_type != DT_REG) {
-        continue;  // sockets, fifos, devices
+        // Sockets, FIFOs, devices are not objects (reading a FIFO would
+        // block): skipped, with a warning when they match the prefix.
+        if ((dir_key + name).compare(0, prefix_.size(), prefix_) == 0) {
+          const char* what = e->d_type == DT_FIFO ? "a FIFO" : e->d_type == DT_SOCK ? "a socket"
+                             : e->d_type == DT_CHR ? "a character device" : e->d_type == DT_BLK ? "a block device"
+                                                                                                 : "not a regular file";
+          log::warn("skipping " + dir + "/" + name + ": it is " + what + ", not a regular file");
+        }
+        continue;
       }
       if (is_dir) {
         name += '/';
@@ -217,8 +243,19 @@ Result<RangeRead> LocalStore::read_file_range(const std::string& key, uint64_t o
                                                          uint64_t length) const {
   if (auto e = escapes_root(key)) return *e;
   std::string path = describe(key);
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) return errno_error(errno, "cannot open " + path);
+  // O_NONBLOCK: opening a FIFO (named in a key list) must not wait for a
+  // writer; the check is on the opened fd, so nothing can swap the file
+  // between check and read. O_NOCTTY: a terminal never becomes ours.
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)};
+  if (f.fd < 0) {
+    int err = errno;
+    struct stat st {};  // for the message only: a socket cannot be opened (ENXIO)
+    if (err == ENXIO && ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return not_a_file(path, st.st_mode);
+    return errno_error(err, "cannot open " + path);
+  }
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) return errno_error(errno, "cannot stat " + path);
+  if (!S_ISREG(st.st_mode)) return not_a_file(path, st.st_mode);
   RangeRead read;
   std::vector<uint8_t>& out = read.bytes;
   out.resize(length);
@@ -233,7 +270,6 @@ Result<RangeRead> LocalStore::read_file_range(const std::string& key, uint64_t o
     got += static_cast<uint64_t>(n);
   }
   out.resize(got);
-  struct stat st {};
   if (::fstat(f.fd, &st) == 0) {
     read.object_size = static_cast<uint64_t>(st.st_size);
     read.last_modified_ms = info_from_stat(key, st).last_modified_ms;
@@ -246,7 +282,7 @@ Result<ObjectInfo> LocalStore::stat(const std::string& key) {
   std::string path = describe(key);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return errno_error(errno, "cannot stat " + path);
-  if (S_ISDIR(st.st_mode)) return Error{ErrorKind::io, path + " is a directory"};
+  if (!S_ISREG(st.st_mode)) return not_a_file(path, st.st_mode);
   return info_from_stat(key, st);
 }
 

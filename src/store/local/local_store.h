@@ -17,6 +17,10 @@ class LocalStore : public Store {
   Status list(const std::string& prefix, size_t page_size,
               const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) override;
   void read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) override;
+  // Listing skips directories' non-regular entries (FIFOs, sockets, devices,
+  // links to them) with a warning: they are not objects. A key naming one
+  // (key lists, `info`) is an ErrorKind::not_a_file error, found without
+  // blocking: files are opened O_NONBLOCK and checked with fstat.
   Result<ObjectInfo> stat(const std::string& key) override;
   std::string describe(const std::string& key) const override;
 

@@ -1,10 +1,14 @@
 // LocalStore listing: key order, prefixes, pages, symlinks, and that pages
 // arrive while the walk is still going (it must not collect a whole tree).
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -103,6 +107,55 @@ TEST_F(LocalStoreTest, FollowsSymlinksSkipsLoopsKeepsBrokenLinks) {
   // real/loop leads back to the root, which is on the walk's path: skipped
   // (under "linked/" and under "real/"), so nothing is listed twice.
   EXPECT_EQ(all, (std::vector<std::string>{"broken.tif", "linked/a.tif", "real/a.tif"}));
+}
+
+// Things that are not files: listing skips them (with a warning); a key that
+// names one (key lists, `info`) is a not_a_file error at once, never a read
+// that waits for a FIFO's writer.
+TEST_F(LocalStoreTest, NonRegularFilesAreSkippedWhenListedAndErrorsWhenRead) {
+  file("a.tif");
+  ASSERT_EQ(::mkfifo((root_ / "fifo.tif").c_str(), 0600), 0);
+  fs::create_directory(root_ / "dir.tif");
+  fs::create_symlink("/dev/null", root_ / "null.tif");
+  int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(sock, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::string sock_path = (root_ / "sock.tif").string();
+  ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+  std::strcpy(addr.sun_path, sock_path.c_str());
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+
+  EXPECT_EQ(keys(""), (std::vector<std::string>{"a.tif"}));
+
+  LocalStore store(root_.string(), 1);
+  for (const char* key : {"fifo.tif", "dir.tif", "null.tif", "sock.tif"}) {
+    ObjectInfo o;
+    o.key = key;
+    auto start = std::chrono::steady_clock::now();
+    auto read = store.read_range_sync(o, 0, 16);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2)) << key;
+    ASSERT_FALSE(read.ok()) << key;
+    EXPECT_EQ(read.error().kind, td::ErrorKind::not_a_file) << key << ": " << read.error().message;
+    auto st = store.stat(key);
+    ASSERT_FALSE(st.ok()) << key;
+    EXPECT_EQ(st.error().kind, td::ErrorKind::not_a_file) << key;
+  }
+  ::close(sock);
+}
+
+// File names are bytes: a name that is not UTF-8 is listed and read under
+// its exact bytes (no re-encoding that could make two names one key).
+TEST_F(LocalStoreTest, NonUtf8NamesAreListedAndReadAsTheirBytes) {
+  file("caf\xe9.tif", "latin1");
+  file("caf\xc3\xa9.tif", "utf8");
+  EXPECT_EQ(keys(""), (std::vector<std::string>{"caf\xc3\xa9.tif", "caf\xe9.tif"}));
+  LocalStore store(root_.string(), 1);
+  ObjectInfo o;
+  o.key = "caf\xe9.tif";
+  auto read = store.read_range_sync(o, 0, 100);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(std::string(read->bytes.begin(), read->bytes.end()), "latin1");
 }
 
 }  // namespace

@@ -190,6 +190,19 @@ TEST(RowBuilder, Latin1TextBecomesValidUtf8) {
   EXPECT_EQ(j["artist"], "Jos\u00e9 M\u00fcller");
 }
 
+TEST(RowBuilder, PathIsTheEscapedKeyDistinctForDistinctKeys) {
+  ObjectOutcome latin1 = sample_outcome(), utf8 = sample_outcome(), literal = sample_outcome();
+  latin1.object.key = "dir/caf\xe9.tif";
+  utf8.object.key = "dir/caf\xc3\xa9.tif";
+  literal.object.key = "dir/caf\\xE9.tif";
+  EXPECT_EQ(row_to_json(build_row(latin1))["path"], "dir/caf\\xE9.tif");
+  EXPECT_EQ(row_to_json(build_row(utf8))["path"], "dir/caf\u00e9.tif");
+  EXPECT_EQ(row_to_json(build_row(literal))["path"], "dir/caf\\\\xE9.tif");
+  ObjectOutcome line = sample_outcome();  // a key-list line is escaped the same way
+  line.path = "/abs/x\xff.tif";
+  EXPECT_EQ(row_to_json(build_row(line))["path"], "/abs/x\\xFF.tif");
+}
+
 TEST(RowBuilder, RepeatedTagKeepsFirstEntry) {
   ObjectOutcome o = sample_outcome();
   o.header->ifds[0].tags.push_back(uint_tag(50000, {9}));
