@@ -35,7 +35,7 @@ TEST(Utf8Test, RejectsMalformedText) {
 }
 
 TEST(KeyEscapeTest, ValidUtf8KeysAreTheirOwnPath) {
-  for (const std::string k : {"", "a/b.tif", "caf\xc3\xa9.tif", "100%25/x.tif", "win\\dir\\a.tif", "a\\", "\\y",
+  for (const std::string& k : std::vector<std::string>{"", "a/b.tif", "caf\xc3\xa9.tif", "100%25/x.tif", "win\\dir\\a.tif", "a\\", "\\y",
                               std::string("nul\0in", 6)}) {
     EXPECT_EQ(escape_key(k), k);
     EXPECT_EQ(unescape_key(k), k);
