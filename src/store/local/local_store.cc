@@ -52,6 +52,11 @@ Error not_a_file(const std::string& path, mode_t mode) {
 // A key with a ".." segment could name a file outside the store root (keys
 // come from key lists too): such keys are refused, never resolved.
 std::optional<Error> escapes_root(const std::string& key) {
+  // A file name cannot hold a NUL byte: open() would stop there and read
+  // another file under this key (key lists are bytes and may hold one).
+  if (key.find('\0') != std::string::npos) {
+    return Error{ErrorKind::invalid_value, "key holds a NUL byte: no local file has that name"};
+  }
   size_t start = 0;
   while (start <= key.size()) {
     size_t end = key.find('/', start);

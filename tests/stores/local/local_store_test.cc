@@ -156,6 +156,11 @@ TEST_F(LocalStoreTest, NonUtf8NamesAreListedAndReadAsTheirBytes) {
   auto read = store.read_range_sync(o, 0, 100);
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(std::string(read->bytes.begin(), read->bytes.end()), "latin1");
+  // A key with a NUL byte never reads the file named by its first part.
+  o.key = std::string("caf\xe9.tif\0other", 14);
+  auto nul = store.read_range_sync(o, 0, 100);
+  ASSERT_FALSE(nul.ok());
+  EXPECT_EQ(nul.error().kind, td::ErrorKind::invalid_value);
 }
 
 }  // namespace
