@@ -34,6 +34,17 @@ Request ranged_get(const std::string& url, uint64_t offset, uint64_t length) {
   return r;
 }
 
+// nginx writes a request's log line after its last byte is sent, which can
+// be after the client has the whole body: wait (up to 5 s) for `n` lines.
+std::vector<td::testing::LogEntry> wait_for_entries(const std::string& log, const std::string& tag, size_t n) {
+  auto entries = log_entries_tagged(log, tag);
+  for (int i = 0; i < 50 && entries.size() < n; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    entries = log_entries_tagged(log, tag);
+  }
+  return entries;
+}
+
 TEST(EngineServer, RangedGetMatchesTheFile) {
   REQUIRE_SERVERS();
   std::string big = read_file(env.data + "/big.bin");
@@ -54,7 +65,7 @@ TEST(EngineServer, KeepAliveReusesOneConnection) {
     ASSERT_TRUE(r.ok()) << r.error().message;
     ASSERT_EQ(r->status, 206);
   }
-  auto entries = log_entries_tagged(env.http_log, "t=keepalive");
+  auto entries = wait_for_entries(env.http_log, "t=keepalive", n);
   ASSERT_EQ(entries.size(), static_cast<size_t>(n));
   size_t connections = distinct_connections(entries);
   figure("keepalive_sequential_requests", std::to_string(n));
@@ -99,7 +110,7 @@ void concurrent_reads(const std::string& base, const std::string& log, const std
   }
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   EXPECT_EQ(wrong, 0) << first_error;
-  auto entries = log_entries_tagged(log, "t=" + tag);
+  auto entries = wait_for_entries(log, "t=" + tag, n);
   EXPECT_EQ(entries.size(), static_cast<size_t>(n));
   size_t connections = distinct_connections(entries);
   figure(tag + "_requests", std::to_string(n));
