@@ -17,7 +17,8 @@ usage: hostile_server_test.py TIFF_DUMPER {bodies,slow,redirects}
              S3 listing with `timeout: 1s` fails the run with a clear error
   redirects  a redirect to ftp:// (no connection reaches the FTP port), from https
              to http (not followed), to another port (followed, with no
-             Authorization there although the first server got one)
+             Authorization there although the first server got one); a signed S3
+             request's redirect is not followed at all
 """
 import json
 import os
@@ -158,6 +159,8 @@ class Hostile:
             self.hits[path] = self.hits.get(path, 0) + 1
             self.auth.setdefault(path, []).append(h.headers.get("Authorization"))
         kind, _, name = path.lstrip("/").partition("/")
+        if kind == "bkt":  # an S3 request (path style): the key picks the behaviour
+            kind, _, name = name.partition("/")
         if "list-type=2" in url.query:
             if self.listing == "trickle":
                 return self._trickle(h, path)
@@ -358,6 +361,25 @@ def test_redirects(binary, tmp):
             check(b.auth.get("/range/ok.tif") and not any(b.auth["/range/ok.tif"]),
                   f"credentials followed the redirect to another port: {b.auth}")
             check(r.returncode == 3, f"exit {r.returncode}, expected 3: {r.stderr[-2000:]}")
+
+            # A signed store (S3) follows no redirect: the object is an error row, and
+            # the other host sees no request at all (so no credentials).
+            a.redirects["s3.tif"] = f"http://127.0.0.1:{b.port}/range/s3.tif"
+            cfg = write_config(os.path.join(tmp, "s3.yaml"), "s3://bkt",
+                               {"endpoint": a.url.rstrip("/"), "allow_http": "true", "region": "us-east-1",
+                                "access_key_id": "AKIDEXAMPLE", "secret_access_key": "s3cretkey", "timeout": "10s"})
+            kf = write_keys(os.path.join(tmp, "keys-s3.txt"), ["redirect/s3.tif"])
+            out = os.path.join(tmp, "out-s3")
+            r, _ = headers(binary, [cfg, "--keys", kf], out, env, timeout=120)
+            got = list(rows(out).values()) if r.returncode in (0, 3) else []
+            print(f"redirects/s3: exit {r.returncode}; hits at the other host {b.hits.get('/range/s3.tif', 0)}; "
+                  f"Authorization at a: {[v[:16] + '...' for v in a.auth.get('/bkt/redirect/s3.tif', []) if v]}; "
+                  f"rows {got}")
+            check(any(v and v.startswith("AWS4-HMAC-SHA256") for v in a.auth.get("/bkt/redirect/s3.tif", [])),
+                  f"the S3 request was not signed: {a.auth}")
+            check(b.hits.get("/range/s3.tif", 0) == 0, "the S3 store followed a redirect to another host")
+            check(len(got) == 1 and got[0]["error_kind"] is not None and "s3cretkey" not in (got[0]["error"] or ""),
+                  f"S3 redirect row: {got}")
 
             # HTTPS store: never down to http; https to https is followed.
             kf = write_keys(os.path.join(tmp, "keys-s.txt"), ["redirect/down.tif", "redirect/up.tif"])
