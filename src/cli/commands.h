@@ -14,6 +14,7 @@ struct InfoArgs {
   std::optional<std::string> config;   // YAML config for store options (credentials, endpoint)
   bool raw = false;
   uint64_t max_header_bytes = 16ull << 20;
+  std::optional<uint64_t> max_discard_bytes;  // unset: 4 x max_header_bytes
 };
 int run_info(const InfoArgs& args);
 
@@ -35,6 +36,7 @@ struct HeadersArgs {
   bool loud = false;
   uint64_t max_header_bytes = 16ull << 20;
   uint64_t first_read_bytes = 64 * 1024;
+  std::optional<uint64_t> max_discard_bytes;  // unset: 4 x max_header_bytes
 };
 int run_headers_command(const HeadersArgs& args);
 

@@ -144,6 +144,13 @@ int run_headers_command(const HeadersArgs& args) {
   store_options.concurrency = config.n_consumers;
   store_options.config = config.store_options;
   store_options.http.max_in_flight = config.n_consumers;
+  store_options.http.max_discard_bytes = args.max_discard_bytes.value_or(4 * args.max_header_bytes);
+  // Unless the `timeout` option says otherwise, every attempt of a request
+  // gets 1/12 of the stall timeout (at most 60 s; 50 s by default): all 6
+  // attempts of a slow object end in half the watchdog's time, so the object
+  // becomes an error row and never stalls the run.
+  store_options.http.total_timeout_ms = static_cast<long>(
+      std::clamp(args.stall_timeout_seconds * 1000.0 / (2.0 * (store_options.http.max_retries + 1)), 100.0, 60000.0));
   auto store = store::open_store(config.store_name, store_options);
   if (!store.ok()) return usage_error(store.error().message);
   if (args.overwrite && args.resume) return usage_error("--overwrite and --resume cannot be combined");

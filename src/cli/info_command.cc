@@ -41,6 +41,7 @@ int run_info(const InfoArgs& args) {
   store::StoreOptions store_options;
   store_options.concurrency = 1;
   store_options.config = store_config;
+  store_options.http.max_discard_bytes = args.max_discard_bytes.value_or(4 * args.max_header_bytes);
   auto opened = store::open_store(location->store_url, store_options);
   if (!opened.ok()) {
     print_error(opened.error());

@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
   info_cmd->add_flag("--raw", info.raw, "Dump every tag of every IFD (code, name, type, count, values)");
   info_cmd->add_option("--max-header-bytes", info.max_header_bytes, "Cap on bytes read for one header")
       ->capture_default_str();
+  info_cmd->add_option("--max-discard-bytes", info.max_discard_bytes,
+                       "Bytes a ranged read may discard when a server ignores Range (default: 4 x --max-header-bytes); "
+                          "a range further in makes the object an error row");
 
   td::cli::HeadersArgs headers;
   auto* headers_cmd = app.add_subcommand("headers", "Dump the headers of every TIFF in a store to Parquet.");
@@ -110,6 +113,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   headers_cmd->add_option("--first-read-bytes", headers.first_read_bytes, "Size of the first ranged read")
       ->capture_default_str();
+  headers_cmd->add_option("--max-discard-bytes", headers.max_discard_bytes,
+                          "Bytes a ranged read may discard when a server ignores Range (default: 4 x --max-header-bytes); "
+                          "a range further in makes the object an error row");
 
   try {
     app.parse(argc, argv);

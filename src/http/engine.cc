@@ -65,7 +65,7 @@ void init_curl_once() {
 // Transport errors worth another attempt. TLS and URL errors are not transient.
 // A 206 body shorter than its Content-Range was cut short: curl cannot tell
 // when the body is delimited by the connection's close (no Content-Length).
-bool short_partial_body(const Response& r) {
+bool short_partial_body(const Response& r, uint64_t body_bytes) {
   auto cr = r.header("content-range");
   if (!cr || cr->rfind("bytes ", 0) != 0) return false;
   const char* p = cr->data() + 6;
@@ -75,7 +75,7 @@ bool short_partial_body(const Response& r) {
   if (a.ec != std::errc() || a.ptr == end || *a.ptr != '-') return false;
   auto b = std::from_chars(a.ptr + 1, end, last);
   if (b.ec != std::errc() || last < first) return false;
-  return r.body.size() < last - first + 1;
+  return body_bytes < last - first + 1;
 }
 
 bool is_retryable_curl(CURLcode code) {
@@ -112,23 +112,66 @@ struct Transfer {
   CURL* easy = nullptr;
   curl_slist* header_list = nullptr;
   Response response;
-  bool capped = false;  // body reached max_body_bytes
+  uint64_t body_seen = 0;  // body bytes of the current response (after a redirect: of the last one)
+  bool capped = false;  // stopped on purpose with what was wanted in hand: a success
+  std::optional<Error> refused;  // stopped on purpose: a body past its cap or budget
   bool special_method = false;  // not a GET: its handle needs a reset before reuse
+  uint64_t max_discard_bytes = 0;
   char error_buffer[CURL_ERROR_SIZE] = {0};
 };
 
+// Keeps the part of a body chunk that lies in [from, from + want) of the
+// body, where the chunk starts at body offset `pos`.
+void keep_slice(std::string& body, const char* data, size_t len, uint64_t pos, uint64_t from, uint64_t want) {
+  uint64_t lo = std::max(pos, from), hi = std::min<uint64_t>(pos + len, from + want);
+  if (hi > lo) body.append(data + (lo - pos), hi - lo);
+}
+
+// Bounds what a response costs in memory, whatever the server sends (see
+// Request): returning short of `len` stops the transfer.
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
-  uint64_t cap = t->request.max_body_bytes;
-  // Abort only when data goes *past* the cap: a body that ends exactly at it
-  // (every satisfied Range) completes normally and keeps its connection alive.
-  if (cap > 0 && t->response.body.size() + len > cap) {
-    t->response.body.append(data, cap - t->response.body.size());
-    t->capped = true;
-    return 0;  // stop the transfer; treated as success below
+  const Request& r = t->request;
+  Response& resp = t->response;
+  uint64_t pos = t->body_seen;
+  t->body_seen += len;
+  resp.wire_bytes += len;
+  if (r.range_length == 0) {
+    if (r.max_body_bytes > 0 && t->body_seen > r.max_body_bytes) {
+      t->refused = Error{ErrorKind::limit_exceeded, "the response body exceeds " + std::to_string(r.max_body_bytes) +
+                                                        " bytes, the cap for one response "
+                                                        "(a listing page or document this large is refused)"};
+      return 0;
+    }
+    resp.body.append(data, len);
+    return len;
   }
-  t->response.body.append(data, len);
+  long status = 0;
+  curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+  uint64_t from = 0, want = r.range_length;
+  if (status == 200) {
+    // Range ignored: the body is the object from byte 0. Discard up to the
+    // wanted offset as it streams; give up at once if that is past the budget.
+    from = r.range_offset;
+    resp.body_offset = r.range_offset;
+    if (from > t->max_discard_bytes) {
+      t->refused = Error{ErrorKind::limit_exceeded,
+                         "the server ignored Range (HTTP 200 from byte 0) and the wanted bytes start at offset " +
+                             std::to_string(from) + ", past the discard budget of " +
+                             std::to_string(t->max_discard_bytes) + " bytes (--max-discard-bytes)"};
+      return 0;
+    }
+  } else if (status != 206) {
+    want = kMaxErrorBodyBytes;  // an error document: its start says enough
+  }
+  keep_slice(resp.body, data, len, pos, from, want);
+  // Stop only when data goes *past* the window: a body that ends exactly at
+  // it (every satisfied Range) completes normally and keeps its connection.
+  if (t->body_seen > from + want) {
+    t->capped = true;
+    return 0;
+  }
   return len;
 }
 
@@ -138,7 +181,11 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   std::string_view line(data, len);
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
   if (line.substr(0, 5) == "HTTP/") {
-    t->response.headers.clear();  // a new response (after 100-continue or a redirect)
+    // A new response (after 100-continue or a redirect): its body starts afresh.
+    t->response.headers.clear();
+    t->response.body.clear();
+    t->response.body_offset = 0;
+    t->body_seen = 0;
     return len;
   }
   auto colon = line.find(':');
@@ -246,7 +293,10 @@ class Engine::Loop {
 
   void start(std::unique_ptr<Transfer> t) {
     t->response = Response{};
+    t->body_seen = 0;
     t->capped = false;
+    t->refused.reset();
+    t->max_discard_bytes = options_.max_discard_bytes;
     t->error_buffer[0] = 0;
     const Request* attempt = &t->request;
     if (t->prepare) {
@@ -258,7 +308,7 @@ class Engine::Loop {
       attempt = &attempt_request_;
     }
     const Request& r = *attempt;
-    if (r.max_body_bytes > 0 && r.max_body_bytes <= (1u << 20)) t->response.body.reserve(r.max_body_bytes);
+    if (r.range_length > 0) t->response.body.reserve(std::min<uint64_t>(r.range_length, 1u << 20));
     t->special_method = r.method != "GET";
     CURL* e = take_handle(t->special_method);
     t->easy = e;
@@ -268,6 +318,9 @@ class Engine::Loop {
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
+    // Redirects only to http(s), and never from https down to plain http
+    // (curl itself would follow to ftp://, and downgrade).
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, r.url.rfind("https://", 0) == 0 ? "https" : "http,https");
     if (r.method == "HEAD") {
       curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (r.method != "GET") {
@@ -313,6 +366,7 @@ class Engine::Loop {
     // Send the path as built: object keys may hold "." and ".." segments, which curl
     // would squash (reading another object, or breaking the request's signature).
     curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -341,10 +395,16 @@ class Engine::Loop {
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     idle_handles_.push_back(IdleHandle{e, t->special_method});
     t->easy = nullptr;
-    bytes_received_ += t->response.body.size();
+    bytes_received_ += t->response.wire_bytes;
 
+    if (code == CURLE_WRITE_ERROR && t->refused) {
+      // Refusing a body is final: another attempt would meet the same body.
+      finish(*t, Error{t->refused->kind, t->request.method + " " + redact_url(t->request.url) + ": " +
+                                             t->refused->message});
+      return;
+    }
     if (code == CURLE_WRITE_ERROR && t->capped) code = CURLE_OK;
-    if (code == CURLE_OK && status == 206 && !t->capped && short_partial_body(t->response)) code = CURLE_PARTIAL_FILE;
+    if (code == CURLE_OK && status == 206 && !t->capped && short_partial_body(t->response, t->body_seen)) code = CURLE_PARTIAL_FILE;
     bool retry = code == CURLE_OK ? is_retryable_status(status) : is_retryable_curl(code);
     if (retry && t->attempt <= options_.max_retries) {
       long delay_ms = backoff_ms(t->attempt);
@@ -364,6 +424,14 @@ class Engine::Loop {
       std::string detail = t->error_buffer[0] ? t->error_buffer : curl_easy_strerror(code);
       std::string tries = t->attempt > 1 ? " (after " + std::to_string(t->attempt) + " attempts)" : "";
       std::string what = t->request.method + " " + redact_url(t->request.url) + ": " + detail + tries;
+      if (code == CURLE_OPERATION_TIMEDOUT) {
+        what += " (per-attempt limits: the `timeout` store option, " + std::to_string(options_.total_timeout_ms) +
+                " ms; under " + std::to_string(options_.low_speed_limit_bytes) + " B/s for " +
+                std::to_string(options_.low_speed_time_s) + " s)";
+      }
+      if (code == CURLE_UNSUPPORTED_PROTOCOL && t->request.follow_redirects) {
+        what += " (redirects are followed only to http/https, and from https only to https)";
+      }
       if (is_tls_trust_error(code)) {
         // Every request to this store would fail the same way: a setup error, not an object's.
         finish(*t, Error{ErrorKind::config, what + " (give your CA's PEM file with the ca_bundle option, "

@@ -2,7 +2,8 @@
 // event-loop threads (one per core by default, each with its own
 // connections; whatever a callback does runs on its loop's thread).
 // Keep-alive connection reuse, HTTP/2 where offered, many requests in flight,
-// TLS verification on by default, connect and low-speed timeouts, and retries
+// TLS verification on by default, connect, low-speed and per-attempt time
+// limits, bounded bodies (see Request), redirects only to http(s), and retries
 // with exponential backoff and full jitter on connection errors, timeouts,
 // 429 and 5xx (honouring Retry-After).
 //
@@ -23,22 +24,51 @@
 
 namespace td::http {
 
+// The largest body a request without a range window keeps (listing pages,
+// token and error documents): a longer one fails the request with
+// `limit_exceeded` instead of being buffered whole.
+inline constexpr uint64_t kMaxResponseBodyBytes = 64ull << 20;
+// What a ranged GET keeps of a response that is neither 200 nor 206 (an
+// error document, for its message); the rest is not read.
+inline constexpr uint64_t kMaxErrorBodyBytes = 64ull << 10;
+
 struct Request {
   std::string method = "GET";
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  // name, value
   std::string body;
-  // Stop reading the body after this many bytes and succeed with what came
-  // (a server that ignores Range must not make us download a whole object).
-  // 0: no cap.
-  uint64_t max_body_bytes = 0;
-  bool follow_redirects = false;  // never for signed requests
+  // Ranged GET window (range_length > 0): the object bytes [range_offset,
+  // range_offset + range_length) asked for with a Range header. Whatever the
+  // server does, the engine keeps at most range_length bytes and stops the
+  // transfer once they are in hand:
+  //   206: the first range_length bytes of the body (a longer body is cut);
+  //   200 (Range ignored, the body is the object from byte 0): the bytes
+  //        before range_offset are discarded as they stream in; when
+  //        range_offset lies past EngineOptions::max_discard_bytes the request
+  //        fails at once with `limit_exceeded` (the range is unreachable);
+  //   other statuses: the first kMaxErrorBodyBytes (an error document).
+  uint64_t range_offset = 0;
+  uint64_t range_length = 0;
+  // Without a window: a body longer than this fails the request with
+  // `limit_exceeded` (it is never buffered whole). 0: no cap.
+  uint64_t max_body_bytes = kMaxResponseBodyBytes;
+  // Follow up to 5 redirects, only to http/https (only https from an https
+  // URL). curl sends Authorization (and URL user info) to the original
+  // host and port only; other credential headers would follow the redirect,
+  // so never set this on signed requests.
+  bool follow_redirects = false;
 };
 
 struct Response {
   long status = 0;
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
+  // Object offset of body[0]: range_offset for a 200 whose leading bytes the
+  // engine discarded (a ranged request the server answered from byte 0), else 0.
+  uint64_t body_offset = 0;
+  // Body bytes received on the wire for this request's final attempt,
+  // including bytes discarded or cut (what the transfer really cost).
+  uint64_t wire_bytes = 0;
   std::optional<std::string> header(const std::string& lowercase_name) const;
 };
 
@@ -51,7 +81,14 @@ struct EngineOptions {
   long connect_timeout_ms = 10000;
   long low_speed_limit_bytes = 1;       // abort a transfer slower than this ...
   long low_speed_time_s = 30;           // ... for this long
-  long total_timeout_ms = 0;            // 0: none
+  // Time limit of one attempt, connect to last byte (the `timeout` store
+  // option). A server trickling bytes beats the low-speed limit; this does
+  // not. Timed-out attempts are retried like other transport errors, then the
+  // request fails (kind io). 0: none.
+  long total_timeout_ms = 60000;
+  // Bytes a ranged GET may discard when a server ignores Range (see
+  // Request::range_offset); the CLI sets 4 x --max-header-bytes.
+  uint64_t max_discard_bytes = 64ull << 20;
   bool verify_tls = true;
   std::string ca_bundle;                // PEM file of extra/private CAs; empty: system store
   int max_retries = 5;                  // per request (the per-object retry budget)
@@ -62,7 +99,7 @@ struct EngineOptions {
 struct EngineStats {
   uint64_t requests = 0;   // attempts, including retries
   uint64_t retries = 0;
-  uint64_t bytes_received = 0;
+  uint64_t bytes_received = 0;  // body bytes on the wire, discarded ones included
 };
 
 // Called before every attempt (first and retries): signers set Date and
@@ -71,7 +108,8 @@ using PrepareFn = std::function<Status(Request&)>;
 // The final outcome: a Response with any status once retries are exhausted
 // or the status is not retryable; an Error for transport failures: kind
 // `config` when the server's TLS certificate is not trusted (every request
-// would fail alike), `io` otherwise.
+// would fail alike), `limit_exceeded` when a body passes its cap or a ranged
+// read's discard budget (see Request), `io` otherwise (timeouts included).
 using DoneFn = std::function<void(Result<Response>)>;
 
 class Engine {

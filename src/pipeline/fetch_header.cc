@@ -113,7 +113,9 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
     {
       std::lock_guard lock(mu_);
       if (read.ok()) {
-        outcome_.cost.bytes_read += read->bytes.size();
+        // What came over the wire, not just what was kept (a server that
+        // ignores Range sends more than the range).
+        outcome_.cost.bytes_read += std::max<uint64_t>(read->wire_bytes, read->bytes.size());
         reader_.feed(span.offset, read->bytes);
         learn_metadata(*read);
       } else if (!outcome_.error) {

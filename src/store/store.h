@@ -31,6 +31,10 @@ struct RangeRead {
   std::optional<uint64_t> object_size;
   std::optional<int64_t> last_modified_ms;
   std::optional<std::string> etag;
+  // Bytes received for this read, including what was discarded or cut (a
+  // server that ignored Range): the read's real cost. 0 where the store does
+  // not count them (then bytes.size() is the cost).
+  uint64_t wire_bytes = 0;
 };
 
 class Store {

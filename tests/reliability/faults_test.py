@@ -19,7 +19,7 @@ usage: faults_test.py TIFF_DUMPER TEST [--objects N] [--seed S] [--figures FILE]
   hostile     the hostile corpus (tests/oracle) over HTTP with ~10 % faults: a row per
               file, rows as without faults, bytes per object within --max-header-bytes
   watchdog    servers that accept and never answer (http --keys, S3 listing),
-              no client timeout configured: the run ends with exit 1 within
+              client timeout past the stall timeout: the run ends with exit 1 within
               --stall-timeout + margin, no part file, no _SUCCESS
 
 Figures (faults injected, objects, rows lost, duplicates) are printed and, with
@@ -342,7 +342,8 @@ def check_permanent(binary, tmp, name, args, env, keys, victims, path_of, proxy)
 
 
 def test_watchdog(binary, tmp):
-    """Accepts, never answers; no `timeout` configured: the watchdog ends the run."""
+    """Accepts, never answers; a `timeout` longer than the stall timeout (the default is 1/12
+    of it, which would make error rows first): the watchdog ends the run."""
     stall_timeout = 4
     margin = 15
     env = clean_env(tmp)
@@ -351,14 +352,15 @@ def test_watchdog(binary, tmp):
         base = hang.url + "/"
         kf = keys_file(os.path.join(tmp, "keys.txt"), base, [f"k{i}.tif" for i in range(20)])
         cases = {
-            "http-keys": [write_config(os.path.join(tmp, "http.yaml"), base, {}), "--keys", kf],
+            "http-keys": [write_config(os.path.join(tmp, "http.yaml"), base, {"timeout": "1h"}), "--keys", kf],
             "s3-listing": [write_config(os.path.join(tmp, "s3.yaml"), f"s3://{BUCKET}",
                                         {"endpoint": hang.url, "allow_http": "true", "access_key_id": "AKIDEXAMPLE",
-                                         "secret_access_key": "not-used-secret", "region": "us-east-1"})],
+                                         "secret_access_key": "not-used-secret", "region": "us-east-1",
+                                         "timeout": "1h"})],
             "azure-listing": [write_config(os.path.join(tmp, "az.yaml"), "az://tiffs",
                                            {"account_name": "devstoreaccount1", "endpoint":
                                             hang.url + "/devstoreaccount1", "allow_http": "true",
-                                            "skip_signature": "true"})],
+                                            "skip_signature": "true", "timeout": "1h"})],
         }
         for name, args in cases.items():
             out = os.path.join(tmp, "out-" + name)
@@ -383,7 +385,7 @@ def test_watchdog(binary, tmp):
         with FaultProxy(("127.0.0.1", site.port), rules=[Rule(f"^/{keys[7]}$", "hang")]) as proxy:
             base = proxy.url + "/"
             kf = keys_file(os.path.join(tmp, "keys-mid.txt"), base, keys)
-            cfg = write_config(os.path.join(tmp, "mid.yaml"), base, {}, n_consumers=8, list_chunk=50, write_chunk=50)
+            cfg = write_config(os.path.join(tmp, "mid.yaml"), base, {"timeout": "1h"}, n_consumers=8, list_chunk=50, write_chunk=50)
             out = os.path.join(tmp, "out-mid")
             r, elapsed = headers(binary, [cfg, "--keys", kf, "--stall-timeout", str(stall_timeout)], out, env,
                                  timeout=stall_timeout + 120)

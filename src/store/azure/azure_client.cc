@@ -125,8 +125,10 @@ void AzureClient::get_range(const std::string& name, uint64_t offset, uint64_t l
   request.headers.emplace_back("x-ms-range",
                                "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
   // Azure applies x-ms-range; were a 200 to come back anyway, its body
-  // starts at byte 0, so keep up to the end of the asked range.
-  request.max_body_bytes = offset + length;
+  // starts at byte 0: the engine discards up to `offset` and stops once the
+  // range is in hand.
+  request.range_offset = offset;
+  request.range_length = length;
   std::string url = request.url;
   std::string what = "Azure Get Blob az://" + config_.container + "/" + name;
   engine_.submit(

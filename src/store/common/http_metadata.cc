@@ -126,6 +126,7 @@ Result<RangeRead> range_read_from_response(http::Response&& response, uint64_t o
   read.object_size = info.size;
   read.etag = std::move(info.etag);
   read.last_modified_ms = info.last_modified_ms;
+  read.wire_bytes = response.wire_bytes;
   if (response.status == 416) return read;  // nothing at or after offset
   std::string& body = response.body;
   uint64_t skip = 0;
@@ -141,7 +142,9 @@ Result<RangeRead> range_read_from_response(http::Response&& response, uint64_t o
                                       ", got Content-Range '" + *cr + "'"};
     }
   } else if (response.status == 200) {
-    skip = std::min<uint64_t>(offset, body.size());  // Range ignored: the body starts at byte 0
+    // Range ignored: the body is the object from byte body_offset (0, or
+    // `offset` when the engine discarded the bytes before it).
+    skip = std::min<uint64_t>(offset - std::min(offset, response.body_offset), body.size());
   } else {
     return Error{ErrorKind::internal, "range_read_from_response: unexpected HTTP " + std::to_string(response.status)};
   }

@@ -32,9 +32,10 @@ ObjectInfo object_info_from_response(const http::Response& response, bool head_r
 
 // Turns a successful ranged-GET response into the bytes of [offset, offset+length):
 //   206: the body (checked to start at `offset`); 200 (Range ignored): the
-//   body from byte 0, so its slice at `offset`; 416: zero bytes (empty
+//   body from byte response.body_offset, so its slice at `offset`; 416: zero bytes (empty
 //   object, or `offset` at or past its end). Other statuses are not handled
-//   here (the caller maps them to errors first).
+//   here (the caller maps them to errors first). RangeRead::wire_bytes is
+//   the response's wire_bytes.
 Result<RangeRead> range_read_from_response(http::Response&& response, uint64_t offset, uint64_t length,
                                            const std::string& redacted_url);
 

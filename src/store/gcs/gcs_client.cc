@@ -190,7 +190,10 @@ void GcsClient::get_range(const std::string& name, uint64_t offset, uint64_t len
   http::Request request;
   request.url = object_url(name) + "?alt=media";
   request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-  request.max_body_bytes = offset + length;  // a 200 (Range ignored) starts at byte 0
+  // A 200 (Range ignored) starts at byte 0: the engine discards up to
+  // `offset` and stops once the range is in hand.
+  request.range_offset = offset;
+  request.range_length = length;
   std::string url = request.url;
   std::string what = "GCS read gs://" + config_.bucket + "/" + name;
   engine_.submit(

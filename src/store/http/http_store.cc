@@ -66,9 +66,10 @@ void HttpStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t l
   http::Request request;
   request.url = url_for(object.key);
   request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-  // A server that ignores Range sends the whole object from byte 0: stop
-  // once the asked-for bytes have arrived.
-  request.max_body_bytes = offset + length;
+  // A server that ignores Range sends the whole object from byte 0: the
+  // engine discards up to `offset` and stops once the range is in hand.
+  request.range_offset = offset;
+  request.range_length = length;
   request.follow_redirects = true;
   std::string url = request.url;
   engine_.submit(std::move(request), [done = std::move(done), url, offset, length](Result<http::Response> r) {

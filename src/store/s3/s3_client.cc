@@ -165,9 +165,11 @@ void S3Client::get_range(const std::string& key, uint64_t offset, uint64_t lengt
                          std::function<void(Result<RangeRead>)> done) {
   std::string range = "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
   Call call = build(S3Request{"GET", object_path(config_, key), {}, {{"range", range}}});
-  // A server that ignores Range sends the object from byte 0: stop reading
-  // once the asked bytes are in. The floor keeps error documents whole.
-  call.request.max_body_bytes = std::max<uint64_t>(offset + length, 16384);
+  // A server that ignores Range sends the object from byte 0: the engine
+  // discards up to `offset` and stops once the range is in hand (error
+  // documents are kept up to 64 KiB).
+  call.request.range_offset = offset;
+  call.request.range_length = length;
   std::string url = call.request.url;
   engine_->submit(
       std::move(call.request),

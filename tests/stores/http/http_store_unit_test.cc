@@ -79,7 +79,7 @@ TEST(RangeReadFromResponse, WrongStartIsAnError) {
 }
 
 TEST(RangeReadFromResponse, RangeIgnoredSlicesFromByteZero) {
-  // The server sent the object from byte 0 (capped by max_body_bytes).
+  // The server sent the object from byte 0 (the engine stopped at the range's end).
   auto r = range_read_from_response(response(200, {{"content-length", "1000"}}, "0123456789"), 4, 3, "u");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(std::string(r->bytes.begin(), r->bytes.end()), "456");
@@ -89,6 +89,17 @@ TEST(RangeReadFromResponse, RangeIgnoredSlicesFromByteZero) {
   EXPECT_EQ(std::string(s->bytes.begin(), s->bytes.end()), "45");
   auto t = range_read_from_response(response(200, {}, "012"), 5, 10, "u");
   EXPECT_TRUE(t->bytes.empty());
+}
+
+TEST(RangeReadFromResponse, RangeIgnoredWithPrefixDiscarded) {
+  // The engine discarded the bytes before offset 4: the body starts there.
+  http::Response resp = response(200, {{"content-length", "1000"}}, "456789");
+  resp.body_offset = 4;
+  resp.wire_bytes = 10;
+  auto r = range_read_from_response(std::move(resp), 4, 3, "u");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(std::string(r->bytes.begin(), r->bytes.end()), "456");
+  EXPECT_EQ(r->wire_bytes, 10u);
 }
 
 TEST(RangeReadFromResponse, UnsatisfiableIsEmpty) {
