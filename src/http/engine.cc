@@ -78,6 +78,17 @@ bool short_partial_body(const Response& r, uint64_t body_bytes) {
   return body_bytes < last - first + 1;
 }
 
+// A 200 answer to a ranged GET (Range ignored) that ended before the wanted
+// window with nothing to frame it (HTTP/1.x, no Content-Length, not chunked:
+// the connection's close ends it) may have been cut short by the network;
+// only another attempt can tell. HTTP/2 frames every body.
+bool short_unframed_body(const Response& r, const Request& request, uint64_t body_bytes, long http_version) {
+  if (request.range_length == 0 || http_version >= CURL_HTTP_VERSION_2_0) return false;
+  if (r.header("content-length")) return false;
+  if (auto te = r.header("transfer-encoding"); te && te->find("chunked") != std::string::npos) return false;
+  return body_bytes < request.range_offset + request.range_length;
+}
+
 bool is_retryable_curl(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -405,6 +416,12 @@ class Engine::Loop {
     }
     if (code == CURLE_WRITE_ERROR && t->capped) code = CURLE_OK;
     if (code == CURLE_OK && status == 206 && !t->capped && short_partial_body(t->response, t->body_seen)) code = CURLE_PARTIAL_FILE;
+    if (code == CURLE_OK && status == 200 && !t->capped && t->attempt <= options_.max_retries) {
+      // Retried while attempts remain; the last one is taken as the object's end.
+      long version = 0;
+      curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version);
+      if (short_unframed_body(t->response, t->request, t->body_seen, version)) code = CURLE_PARTIAL_FILE;
+    }
     bool retry = code == CURLE_OK ? is_retryable_status(status) : is_retryable_curl(code);
     if (retry && t->attempt <= options_.max_retries) {
       long delay_ms = backoff_ms(t->attempt);
