@@ -26,7 +26,17 @@ struct ObjectOutcome {
   ReadCost cost;
 };
 
+// A row holds tag values as JSON text (escapes, digits) and one Value per item, so it
+// can take several times the decoded header. A row read from a store
+// (cost.bytes_read > 0) whose values would take more than row_budget(bytes_read)
+// bytes of memory becomes an error row (limit_exceeded) instead.
 parquet::Value build_row(const ObjectOutcome& outcome);
+
+// Memory a row of an object whose header cost `bytes_read` bytes may take: 8 x that + 64 KiB.
+uint64_t row_budget(uint64_t bytes_read);
+
+// Approximate memory of a Value tree: sizeof(Value) per node, plus heap strings and vectors.
+uint64_t value_bytes(const parquet::Value& value);
 
 // JSON text of a tag's values, as stored in `other_tags`: a scalar for one
 // value, an array otherwise; RATIONALs as [numerator, denominator]; null when

@@ -43,7 +43,12 @@ bool is_unsigned_int_type(uint16_t type_code) {
 
 ParsePass::ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact,
                      IfdCache& cache)
-    : reader_(reader), limits_(reader.limits_), eof_(eof), eof_exact_(eof_exact), cache_(cache) {}
+    : reader_(reader),
+      decoded_budget_(decoded_budget(reader.limits_, reader.bytes_fed())),
+      limits_(reader.limits_),
+      eof_(eof),
+      eof_exact_(eof_exact),
+      cache_(cache) {}
 
 void ParsePass::fail(ErrorKind kind, std::string message) {
   if (!error) error = Error{kind, std::move(message)};
@@ -95,7 +100,13 @@ void ParsePass::run() {
   cache_.clear();
   for (const Ifd& ifd : header.ifds) {
     if (ifd.find(tag::geo_key_directory) == nullptr) continue;
-    if ((header.geokeys = decode_geokeys(ifd))) break;
+    GeoKeyDecode keys = decode_geokeys(ifd, decoded_budget_ - std::min(decoded_budget_, decoded_bytes_));
+    if (keys.over_budget) {
+      fail_budget("the GeoKeys");
+      return;
+    }
+    decoded_bytes_ += keys.bytes;
+    if ((header.geokeys = std::move(keys.dir))) break;
   }
 }
 
@@ -164,6 +175,7 @@ void ParsePass::parse_gdal_metadata() {
   if (eof_) end = std::min(end, *eof_);
   if (end < start + kLineLen) return;  // only if bytes were fed past a known end
   header.gdal_structural_metadata = std::string(p, end - start);
+  decoded_bytes_ += end - start;  // at most the bytes fed: within any budget
   note_read(start, end - start);
 }
 
@@ -198,7 +210,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
 
   if (auto it = cache_.find(offset); it != cache_.end()) {
     HeaderReader::CachedIfd& cached = it->second;
-    if (!charge_decoded(cached.decoded_bytes, index)) return std::nullopt;
+    if (!charge_decoded(cached.decoded_bytes, what)) return std::nullopt;
     chain_.push_back(&cached.ifd);
     add_data_offset(cached.first_data);
     header.metadata_end = std::max(header.metadata_end, cached.read_end);
@@ -237,6 +249,8 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
 
   const uint8_t* entries = reader_.at(offset) + count_size;
   const uint64_t decoded_before = decoded_bytes_;
+  // The entries' own memory, before reserving it: a Tag is ~4x a classic 12-byte entry.
+  if (!charge_decoded(sizeof(Ifd) + n * sizeof(Tag), what)) return std::nullopt;
   Ifd ifd;
   ifd.offset = offset;
   ifd.tags.reserve(n);
@@ -305,7 +319,9 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
                     t.type_code == static_cast<uint16_t>(FieldType::undefined) ||
                     is_always_loaded_tag(t.code) || t.count <= limits_.max_loaded_values;
   if (load) {
+    const auto where = [&] { return tag_label(t.code) + " in IFD " + std::to_string(index); };
     if (bytes <= field_size) {
+      if (!charge_decoded(decoded_size(t.type_code, t.count), where)) return false;
       t.values = decode_values(t.type_code, t.count, field, cursor_);
     } else {
       const uint64_t value_offset = cursor_.uint(field, field_size);
@@ -314,7 +330,7 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
       };
       switch (require(value_offset, bytes, bytes, what)) {
         case Avail::have:
-          if (!charge_decoded(bytes, index)) return false;
+          if (!charge_decoded(decoded_size(t.type_code, t.count), where)) return false;
           t.values = decode_values(t.type_code, t.count, reader_.at(value_offset), cursor_);
           note_read(value_offset, bytes);
           break;
@@ -327,12 +343,21 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
   return true;
 }
 
-bool ParsePass::charge_decoded(uint64_t bytes, uint32_t index) {
-  decoded_bytes_ += bytes;
-  if (decoded_bytes_ <= limits_.max_bytes) return true;
-  fail(ErrorKind::limit_exceeded, "tag values decoded up to IFD " + std::to_string(index) + " exceed max_bytes (" +
-                                      std::to_string(limits_.max_bytes) + "): tags sharing or repeating large values?");
+template <typename Where>
+bool ParsePass::charge_decoded(uint64_t bytes, Where where) {
+  decoded_bytes_ = bytes > kMaxU64 - decoded_bytes_ ? kMaxU64 : decoded_bytes_ + bytes;
+  if (decoded_bytes_ <= decoded_budget_) return true;
+  fail_budget(where());
   return false;
+}
+
+void ParsePass::fail_budget(const std::string& where) {
+  fail(ErrorKind::limit_exceeded,
+       "decoding " + where + " takes the header's decoded metadata past its memory budget of " +
+           std::to_string(decoded_budget_) + " bytes (" + std::to_string(limits_.decoded_per_byte) +
+           " x the " + std::to_string(reader_.bytes_fed()) + " bytes read + " +
+           std::to_string(limits_.decoded_base_bytes) +
+           "): tags sharing one value, IFDs repeating it, or many small values widened?");
 }
 
 // First element of a strip/tile offsets or byte-counts array: read from the entry when

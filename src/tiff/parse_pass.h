@@ -67,11 +67,16 @@ class ParsePass {
   void note_read(uint64_t offset, uint64_t len);
 
   const HeaderReader& reader_;
-  // Value bytes decoded this pass (cached IFDs included). Many tags may share
-  // one out-of-line value: each decodes its own copy, so fetched bytes alone
-  // do not bound memory; this does, against max_bytes.
+  // Memory decoded this pass (cached IFDs included), against decoded_budget(): many
+  // tags may share one out-of-line value and each decodes its own copy, IFDs may
+  // repeat one value, BYTEs widen to 8 bytes, so fetched bytes alone do not bound it.
   uint64_t decoded_bytes_ = 0;
-  bool charge_decoded(uint64_t bytes, uint32_t index);
+  uint64_t decoded_budget_ = 0;
+  // Adds `bytes`; false (and a limit_exceeded error naming where()) once the total
+  // passes the budget.
+  template <typename Where>
+  bool charge_decoded(uint64_t bytes, Where where);
+  void fail_budget(const std::string& where);
   const Limits& limits_;
   std::optional<uint64_t> eof_;
   bool eof_exact_;
