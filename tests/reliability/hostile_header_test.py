@@ -138,7 +138,7 @@ def test_memory(binary, tmp):
         check(row["error_kind"] == "limit_exceeded" and "memory budget" in (row["error"] or ""),
               f"{name}: {row['error_kind']}: {row['error']}")
     ok = by_path.get("control.tif")
-    check(ok is not None and ok["error_kind"] is None and ok["image_width"] == 16, f"control row: {ok}")
+    check(ok is not None and ok["error_kind"] is None and int(ok["image_width"]) == 16, f"control row: {ok}")
 
     # The README's bound, with the bytes each object actually cost.
     concurrency = 1000  # n_consumers' default
