@@ -231,10 +231,10 @@ void append_array(std::string& out, const Items& items, Write write) {
 
 }  // namespace
 
-uint64_t row_budget(uint64_t bytes_read) {
+uint64_t row_budget(uint64_t span_bytes) {
   constexpr uint64_t kPerByte = 8, kBase = 64 * 1024;
-  if (bytes_read > (UINT64_MAX - kBase) / kPerByte) return UINT64_MAX;
-  return kPerByte * bytes_read + kBase;
+  if (span_bytes > (UINT64_MAX - kBase) / kPerByte) return UINT64_MAX;
+  return kPerByte * span_bytes + kBase;
 }
 
 uint64_t value_bytes(const Value& value) {
@@ -362,13 +362,13 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   set("other_tags", other_tags_value(ifd));
   // Rows wait in the queue to the writer (up to --concurrency of them): each is bounded
   // by what was read. Checked once built: one row at a time per thread is transient.
-  if (const uint64_t budget = row_budget(outcome.cost.bytes_read); outcome.cost.bytes_read > 0) {
+  if (const uint64_t budget = row_budget(h.span_bytes); h.span_bytes > 0) {
     uint64_t used = 0;
     for (size_t i = 0; i < row.size() && used <= budget; ++i) used += value_bytes(row[i]);
     if (used > budget) {
       const std::string message = "the row's values would take more than " + std::to_string(budget) +
-                                  " bytes of memory (8 x the " + std::to_string(outcome.cost.bytes_read) +
-                                  " bytes read + 65536): too many tags or values for the header's size";
+                                  " bytes of memory (8 x the " + std::to_string(h.span_bytes) +
+                                  " bytes the header occupies + 65536): too many tags or values for its size";
       Value::Fields kept(row.size());  // the listing's columns and the cost stay
       for (const char* name : {"path", "size", "last_modified", "etag", "requests", "bytes_read"}) {
         kept[column_index(name)] = std::move(row[column_index(name)]);

@@ -1,4 +1,4 @@
-// Rows are bounded by what was read (row_budget): a header whose values would take far
+// Rows are bounded by the header's size (row_budget): a header whose values would take far
 // more memory as a row becomes an error row, keeping the listing's columns and the cost.
 #include <gtest/gtest.h>
 
@@ -8,12 +8,13 @@
 namespace td::row {
 namespace {
 
-ObjectOutcome many_text_tags(uint64_t bytes_read) {
+ObjectOutcome many_text_tags(uint64_t span_bytes) {
   ObjectOutcome o;
   o.object.key = "hostile.tif";
   o.object.size = 4096;
-  o.cost = {1, bytes_read};
+  o.cost = {1, 4096};
   tiff::Header h;
+  h.span_bytes = span_bytes;
   tiff::Ifd ifd;
   for (uint16_t code = 40000; code < 45000; ++code) {
     tiff::Tag t;
@@ -43,7 +44,7 @@ TEST(RowBudget, RowWithinBudgetIsKept) {
   nlohmann::ordered_json j = row_to_json(build_row(many_text_tags(1 << 20)));
   EXPECT_TRUE(j["error_kind"].is_null()) << j["error"];
   EXPECT_EQ(j["other_tags"].size(), 5000u);
-  // Not read from a store (bytes_read 0, e.g. built in memory): not checked.
+  // A header built by hand (span_bytes 0): not checked.
   EXPECT_TRUE(row_to_json(build_row(many_text_tags(0)))["error_kind"].is_null());
 }
 

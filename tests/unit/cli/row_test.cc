@@ -202,7 +202,6 @@ TEST(RowJson, ManyOtherTagsKeepEveryEntryInCodeOrder) {
   for (uint64_t code = 50001; code <= 60000; ++code) {
     o.header->ifds[0].tags.push_back(uint_tag(static_cast<uint16_t>(code), {code}));
   }
-  o.cost.bytes_read += 10000 * 12;  // what 10,000 more entries take to read (row_budget)
   nlohmann::ordered_json other = row_to_json(build_row(o))["other_tags"];
   ASSERT_EQ(other.size(), 2u + 10000u);
   auto it = other.begin();

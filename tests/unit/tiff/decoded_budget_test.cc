@@ -3,6 +3,8 @@
 // headers whose decoded size stays proportional to their bytes read as before.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,8 @@ namespace {
 using testing::parse_error;
 using testing::parse_ok;
 using testing::TiffBuilder;
+
+uint64_t b_ifd_bytes(uint64_t n) { return 6 + 12 * n; }
 
 void expect_budget_error(const std::vector<uint8_t>& file, Limits limits = {}) {
   Error e = parse_error(file, limits);
@@ -134,6 +138,49 @@ TEST(DecodedBudget, LargeTextReads) {
   const auto* text = std::get_if<std::string>(&h.ifds[0].find(tag::image_description)->values);
   ASSERT_NE(text, nullptr);
   EXPECT_EQ(text->size(), size_t{1} << 20);
+}
+
+// Reads `file` feeding `prefix` bytes first, then exactly what the reader asks for.
+Result<Header> read_fed(const std::vector<uint8_t>& file, uint64_t prefix) {
+  HeaderReader reader({}, file.size());
+  reader.feed(0, std::span(file).first(std::min<uint64_t>(prefix, file.size())));
+  for (;;) {
+    auto step = reader.advance();
+    if (step.error) return *step.error;
+    if (step.header) return std::move(*step.header);
+    for (const ByteRange& r : step.needed) reader.feed(r.offset, std::span(file).subspan(r.offset, r.length));
+  }
+}
+
+// 2,000 tags sharing one 1 KiB value decode to 2 MB: over budget alone, within it when the
+// IFD also holds a `description`-byte ImageDescription. The verdict depends on the bytes
+// the header occupies, never on how they arrived (first read size, read-ahead).
+std::vector<uint8_t> shared_plus_text(size_t description) {
+  TiffBuilder b;
+  b.add_ifd();
+  const uint64_t shared_at = 32 * 1024, text_at = shared_at + 1024;
+  b.field(tag::image_description, 2, description, text_at);
+  for (uint16_t i = 0; i < 2000; ++i) b.field(static_cast<uint16_t>(40000 + i), 7, 1024, shared_at);
+  b.pad_to(text_at + description);
+  std::vector<uint8_t> file = b.build();
+  file.back() = 0;
+  return file;
+}
+
+TEST(DecodedBudget, VerdictIndependentOfReadPattern) {
+  const auto ok = shared_plus_text(1 << 20), over = shared_plus_text(100 * 1024);
+  for (uint64_t prefix : {uint64_t{0}, uint64_t{8}, uint64_t{4096}, uint64_t{40000}, uint64_t{1} << 30}) {
+    SCOPED_TRACE("prefix " + std::to_string(prefix));
+    auto a = read_fed(ok, prefix);
+    ASSERT_TRUE(a.ok()) << a.error().describe();
+    EXPECT_EQ(a->ifds[0].tags.size(), 2001u);
+    EXPECT_EQ(a->span_bytes, 8 + b_ifd_bytes(2001) + 1024 + (1u << 20));
+    auto e = read_fed(over, prefix);
+    ASSERT_FALSE(e.ok());
+    EXPECT_EQ(e.error().kind, ErrorKind::limit_exceeded) << e.error().message;
+  }
+  EXPECT_TRUE(read_header(ok).ok());
+  EXPECT_FALSE(read_header(over).ok());
 }
 
 TEST(DecodedBudget, BudgetFormulaSaturates) {
