@@ -231,6 +231,31 @@ void append_array(std::string& out, const Items& items, Write write) {
 
 }  // namespace
 
+uint64_t row_budget(uint64_t span_bytes) {
+  constexpr uint64_t kPerByte = 8, kBase = 64 * 1024;
+  if (span_bytes > (UINT64_MAX - kBase) / kPerByte) return UINT64_MAX;
+  return kPerByte * span_bytes + kBase;
+}
+
+uint64_t value_bytes(const Value& value) {
+  return std::visit(
+      [](const auto& v) -> uint64_t {
+        using V = std::decay_t<decltype(v)>;
+        uint64_t n = sizeof(Value);
+        if constexpr (std::is_same_v<V, std::string>) {
+          if (v.size() > 15) n += v.capacity();  // shorter ones live inside the string (SSO)
+        } else if constexpr (std::is_same_v<V, Value::ListBox>) {
+          for (const auto& item : v.items) n += value_bytes(item);
+        } else if constexpr (std::is_same_v<V, Value::FieldsBox>) {
+          for (const auto& field : v.fields) n += value_bytes(field);
+        } else if constexpr (std::is_same_v<V, Value::MapBox>) {
+          for (const auto& [key, item] : v.entries) n += value_bytes(key) + value_bytes(item);
+        }
+        return n;
+      },
+      value.raw());
+}
+
 std::string tag_values_json(const tiff::Tag& t) {
   // Integers (most tags) are written directly: building an nlohmann tree per
   // tag, dumping it, cost more than the rest of the tag's row work. Text and
@@ -283,11 +308,13 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   set("requests", Value(static_cast<int64_t>(outcome.cost.requests)));
   set("bytes_read", Value(static_cast<int64_t>(outcome.cost.bytes_read)));
 
-  if (outcome.error || !outcome.header) {
-    const Error e = outcome.error.value_or(Error{ErrorKind::internal, "no header and no error"});
+  auto error_row = [&](const Error& e) {
     set("error_kind", Value(error_kind_name(e.kind)));
     set("error", text(e.message));
     return Value::fields(std::move(row));
+  };
+  if (outcome.error || !outcome.header) {
+    return error_row(outcome.error.value_or(Error{ErrorKind::internal, "no header and no error"}));
   }
 
   const tiff::Header& h = *outcome.header;
@@ -334,6 +361,23 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   set("model_tiepoint", double_list(ifd, tag::model_tiepoint));
   set("model_transformation", double_list(ifd, tag::model_transformation));
   set("other_tags", other_tags_value(ifd));
+  // Rows wait in the queue to the writer (up to --concurrency of them): each is bounded
+  // by what was read. Checked once built: one row at a time per thread is transient.
+  if (const uint64_t budget = row_budget(h.span_bytes); h.span_bytes > 0) {
+    uint64_t used = 0;
+    for (size_t i = 0; i < row.size() && used <= budget; ++i) used += value_bytes(row[i]);
+    if (used > budget) {
+      const std::string message = "the row's values would take more than " + std::to_string(budget) +
+                                  " bytes of memory (8 x the " + std::to_string(h.span_bytes) +
+                                  " bytes the header occupies + 65536): too many tags or values for its size";
+      Value::Fields kept(row.size());  // the listing's columns and the cost stay
+      for (const char* name : {"path", "size", "last_modified", "etag", "requests", "bytes_read"}) {
+        kept[column_index(name)] = std::move(row[column_index(name)]);
+      }
+      row = std::move(kept);
+      return error_row(Error{ErrorKind::limit_exceeded, message});
+    }
+  }
   return Value::fields(std::move(row));
 }
 

@@ -28,7 +28,18 @@ struct ObjectOutcome {
 
 // `path` is parquet::escape_key of outcome.path (else of the key): valid UTF-8,
 // one distinct, reversible text per distinct key.
+// A row holds tag values as JSON text (escapes, digits) and one Value per item, so it
+// can take several times the decoded header. A row whose values would take more than
+// row_budget(header->span_bytes) bytes of memory becomes an error row (limit_exceeded)
+// instead; headers with span_bytes 0 (built by hand, not read) are not checked.
 parquet::Value build_row(const ObjectOutcome& outcome);
+
+// Memory a row may take for a header occupying `span_bytes` bytes: 8 x that + 64 KiB
+// (the decoded header's budget, tiff::Limits).
+uint64_t row_budget(uint64_t span_bytes);
+
+// Approximate memory of a Value tree: sizeof(Value) per node, plus heap strings and vectors.
+uint64_t value_bytes(const parquet::Value& value);
 
 // JSON text of a tag's values, as stored in `other_tags`: a scalar for one
 // value, an array otherwise; RATIONALs as [numerator, denominator]; null when

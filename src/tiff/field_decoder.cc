@@ -16,6 +16,20 @@ std::vector<T> read_all(uint64_t count, uint32_t size, const uint8_t* p, ReadOne
 
 }  // namespace
 
+uint64_t decoded_size(uint16_t type_code, uint64_t count) {
+  switch (static_cast<FieldType>(type_code)) {
+    case FieldType::rational:
+    case FieldType::srational:
+      return count * sizeof(Rational);
+    case FieldType::ascii:
+      return count > 16 ? count : 0;  // shorter strings live inside std::string (SSO)
+    case FieldType::undefined:
+      return count;
+    default:
+      return field_type_size(type_code) == 0 ? 0 : count * sizeof(uint64_t);  // all 8-byte elements
+  }
+}
+
 TagValues decode_values(uint16_t type_code, uint64_t count, const uint8_t* p,
                         const ByteCursor& c) {
   const uint32_t size = field_type_size(type_code);

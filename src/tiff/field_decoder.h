@@ -14,4 +14,9 @@ namespace td::tiff {
 TagValues decode_values(uint16_t type_code, uint64_t count, const uint8_t* p,
                         const ByteCursor& cursor);
 
+// Heap bytes decode_values allocates for `count` values of `type_code` (not the TagValues
+// itself, which lives in its Tag): 8 bytes per integer or float, 16 per rational, one per
+// UNDEFINED byte, one per ASCII byte beyond the string's inline capacity; 0 for unknown types.
+uint64_t decoded_size(uint16_t type_code, uint64_t count);
+
 }  // namespace td::tiff

@@ -18,7 +18,7 @@ using KeyValue = decltype(GeoKey::value);
 // ones (a million keys each taking a million doubles) from multiplying memory and time.
 class Slicer {
  public:
-  explicit Slicer(uint64_t budget) : budget_(budget) {}
+  Slicer(uint64_t budget, uint64_t byte_budget) : budget_(budget), byte_budget_(byte_budget) {}
 
   // [offset, offset + count) of `all`, clamped to it and to the remaining budget.
   template <typename Out, typename Seq>
@@ -26,11 +26,21 @@ class Slicer {
     const uint64_t start = std::min<uint64_t>(offset, all.size());
     const uint64_t len = std::min({count, all.size() - start, budget_});
     budget_ -= len;
+    charge(len * sizeof(typename Out::value_type));
+    if (over_) return Out{};  // the directory is dropped anyway: do not allocate
     Out out;
     out.reserve(len);
     for (uint64_t i = start; i < start + len; ++i) out.push_back(convert<Out>(all[i]));
     return out;
   }
+
+  // Counts memory against the byte budget; the caller drops the directory once over_budget().
+  void charge(uint64_t bytes) {
+    bytes_ += bytes;
+    if (bytes_ > byte_budget_) over_ = true;
+  }
+  bool over_budget() const { return over_; }
+  uint64_t bytes() const { return bytes_; }
 
  private:
   template <typename Out, typename T>
@@ -43,6 +53,9 @@ class Slicer {
     }
   }
   uint64_t budget_;
+  uint64_t byte_budget_;
+  uint64_t bytes_ = 0;
+  bool over_ = false;
 };
 
 // Values of a key stored in another tag: GeoDoubleParams, GeoAsciiParams or, rarely,
@@ -83,10 +96,14 @@ uint64_t value_count(const Tag& t) {
 }  // namespace
 
 std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
+  return decode_geokeys(ifd, std::numeric_limits<uint64_t>::max()).dir;
+}
+
+GeoKeyDecode decode_geokeys(const Ifd& ifd, uint64_t byte_budget) {
   const Tag* dir_tag = ifd.find(tag::geo_key_directory);
-  if (dir_tag == nullptr) return std::nullopt;
+  if (dir_tag == nullptr) return {};
   const auto* dir = std::get_if<std::vector<uint64_t>>(&dir_tag->values);
-  if (dir == nullptr || dir->size() < 4) return std::nullopt;
+  if (dir == nullptr || dir->size() < 4) return {};
 
   // First tag of each code, sorted by code: keys may name any tag. Sorting
   // costs fewer allocations than a hash map's nodes and stays O(n log n) for
@@ -106,7 +123,7 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
   };
   uint64_t budget = 0;  // what the IFD holds, the directory included
   for (const Tag* t : first_of_code) budget += value_count(*t);
-  Slicer slicer(budget);
+  Slicer slicer(budget, byte_budget);
 
   GeoKeyDirectory out;
   out.version = static_cast<uint16_t>((*dir)[0]);
@@ -114,6 +131,8 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
   out.revision_minor = static_cast<uint16_t>((*dir)[2]);
   // The declared key count may exceed the entries present; decode those that exist.
   const uint64_t n = std::min<uint64_t>((*dir)[3], (dir->size() - 4) / 4);
+  slicer.charge(n * sizeof(GeoKey) + first_of_code.capacity() * sizeof(const Tag*));
+  if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true};
   out.keys.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     const uint64_t* e = dir->data() + 4 + 4 * i;
@@ -123,6 +142,7 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
     const Tag* found = location != 0 && location <= 0xFFFF ? tag_with(location) : nullptr;
     if (location == 0) {
       key.value = std::vector<uint64_t>{value};  // the value is the offset field itself
+      slicer.charge(sizeof(uint64_t));
     } else if (found && found->loaded()) {
       // Includes 34735 itself: some writers keep SHORT lists in the directory.
       key.value = values_from_tag(*found, value, count, slicer);
@@ -134,8 +154,9 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
       key.value = std::vector<uint64_t>{};
     }
     out.keys.push_back(std::move(key));
+    if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true};
   }
-  return out;
+  return {std::move(out), slicer.bytes(), false};
 }
 
 }  // namespace td::tiff

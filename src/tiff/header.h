@@ -89,6 +89,9 @@ struct Header {
   std::optional<uint64_t> first_data_offset;
   // One past the last byte of metadata the reader looked at (IFDs and values).
   uint64_t metadata_end = 0;
+  // Bytes the metadata occupies (file header, IFDs, out-of-line values, each byte once);
+  // memory budgets are multiples of it. 0 when unknown (a Header built by hand).
+  uint64_t span_bytes = 0;
 };
 
 }  // namespace td::tiff

@@ -22,6 +22,12 @@ uint64_t total_length(const std::vector<ByteRange>& ranges) {
 
 }  // namespace
 
+uint64_t decoded_budget(const Limits& limits, uint64_t span_bytes) {
+  if (limits.decoded_per_byte != 0 && span_bytes > kMaxU64 / limits.decoded_per_byte) return kMaxU64;
+  const uint64_t scaled = limits.decoded_per_byte * span_bytes;
+  return scaled > kMaxU64 - limits.decoded_base_bytes ? kMaxU64 : scaled + limits.decoded_base_bytes;
+}
+
 HeaderReader::HeaderReader(Limits limits, std::optional<uint64_t> object_size)
     : limits_(limits), object_size_(object_size) {}
 

@@ -33,7 +33,18 @@ struct Limits {
   uint64_t max_bytes = 16ull << 20;   // cap on bytes fed/requested per object
   uint64_t max_loaded_values = 1024;  // arrays longer than this are counted, not
                                       // loaded (except ASCII, UNDEFINED and GeoTIFF tags)
+  // Memory the decoded header may take: decoded_base_bytes + decoded_per_byte x the bytes
+  // the header occupies (file header, IFDs and the values they point to, each byte once;
+  // Header::span_bytes), whatever was fed. Counted at each decode, containers included: sizeof(Ifd) per IFD, sizeof(Tag) per
+  // entry, each value at its decoded size (a BYTE becomes an 8-byte integer), the GeoKeys.
+  // Beyond it the header is a limit_exceeded error: a small header cannot expand (tags
+  // sharing one value, many IFDs repeating it, BYTE arrays widened) into large memory.
+  uint64_t decoded_per_byte = 8;
+  uint64_t decoded_base_bytes = 64 * 1024;
 };
+
+// decoded_base_bytes + decoded_per_byte * span_bytes, saturating.
+uint64_t decoded_budget(const Limits& limits, uint64_t span_bytes);
 
 struct Need;  // parse_pass.h
 
@@ -85,7 +96,8 @@ class HeaderReader {
     uint64_t next = 0;                   // next-IFD offset
     std::optional<uint64_t> first_data;  // first image-data offset of this IFD
     uint64_t read_end = 0;               // one past the last byte it read
-    uint64_t decoded_bytes = 0;          // value bytes it decoded (counts toward max_bytes)
+    uint64_t decoded_bytes = 0;          // memory it decoded (counts toward decoded_budget)
+    std::vector<ByteRange> spans;        // the ranges it occupies, merged (ParsePass::spans_)
   };
 
   Limits limits_;

@@ -43,7 +43,11 @@ bool is_unsigned_int_type(uint16_t type_code) {
 
 ParsePass::ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact,
                      IfdCache& cache)
-    : reader_(reader), limits_(reader.limits_), eof_(eof), eof_exact_(eof_exact), cache_(cache) {}
+    : reader_(reader),
+      limits_(reader.limits_),
+      eof_(eof),
+      eof_exact_(eof_exact),
+      cache_(cache) {}
 
 void ParsePass::fail(ErrorKind kind, std::string message) {
   if (!error) error = Error{kind, std::move(message)};
@@ -76,7 +80,10 @@ ParsePass::Avail ParsePass::require(uint64_t offset, uint64_t len, uint64_t want
                                        std::to_string(len) + " bytes) overflows 64-bit offsets");
     return Avail::failed;
   }
-  if (reader_.has(offset, len)) return Avail::have;
+  if (reader_.has(offset, len)) {
+    add_span(offset, len);  // only bytes fed count toward the budget
+    return Avail::have;
+  }
   want = std::min(std::max(want, len), kMaxU64 - offset);
   if (eof_) want = std::min(want, *eof_ - offset);
   needs.push_back({offset, len, want});
@@ -89,13 +96,20 @@ void ParsePass::run() {
   parse_gdal_metadata();
   walk_chain(first_ifd);
   if (error || !needs.empty()) return;
+  header.span_bytes = span_bytes_;
   // Done: hand the IFDs over instead of copying them (the cache has served its purpose).
   header.ifds.reserve(chain_.size());
   for (Ifd* ifd : chain_) header.ifds.push_back(std::move(*ifd));
   cache_.clear();
   for (const Ifd& ifd : header.ifds) {
     if (ifd.find(tag::geo_key_directory) == nullptr) continue;
-    if ((header.geokeys = decode_geokeys(ifd))) break;
+    GeoKeyDecode keys = decode_geokeys(ifd, budget() - std::min(budget(), decoded_bytes_));
+    if (keys.over_budget) {
+      fail_budget("the GeoKeys");
+      return;
+    }
+    decoded_bytes_ += keys.bytes;
+    if ((header.geokeys = std::move(keys.dir))) break;
   }
 }
 
@@ -163,6 +177,8 @@ void ParsePass::parse_gdal_metadata() {
   uint64_t end = std::min(start + kLineLen + size, reader_.fed_until(start));
   if (eof_) end = std::min(end, *eof_);
   if (end < start + kLineLen) return;  // only if bytes were fed past a known end
+  // Not charged: its size depends on what was fed (the budget must not), and it is at
+  // most the bytes fed, up to 1 MB.
   header.gdal_structural_metadata = std::string(p, end - start);
   note_read(start, end - start);
 }
@@ -198,7 +214,8 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
 
   if (auto it = cache_.find(offset); it != cache_.end()) {
     HeaderReader::CachedIfd& cached = it->second;
-    if (!charge_decoded(cached.decoded_bytes, index)) return std::nullopt;
+    for (const ByteRange& r : cached.spans) add_span(r.offset, r.length);
+    if (!charge_decoded(cached.decoded_bytes, what)) return std::nullopt;
     chain_.push_back(&cached.ifd);
     add_data_offset(cached.first_data);
     header.metadata_end = std::max(header.metadata_end, cached.read_end);
@@ -206,6 +223,12 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   }
   const size_t needs_before = needs.size();
   ifd_read_end_ = 0;
+  std::vector<ByteRange> spans;  // this IFD's ranges, kept with it in the cache
+  ifd_spans_ = &spans;
+  struct Reset {
+    std::vector<ByteRange>*& p;
+    ~Reset() { p = nullptr; }
+  } reset{ifd_spans_};
 
   switch (require(offset, count_size, kReadAhead, what)) {
     case Avail::have: break;
@@ -236,7 +259,22 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   note_read(offset, total);
 
   const uint8_t* entries = reader_.at(offset) + count_size;
+  // Every value range first: the budget while decoding then counts all of this IFD's
+  // ranges, as when a later pass reuses it from the cache, and a pass that runs over
+  // the budget knows whether bytes it has not seen yet could still raise it (needs).
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint8_t* e = entries + i * entry_size;
+    auto r = entry_span(e);
+    if (!r) continue;
+    auto span_what = [&] {
+      return std::string(is_data_array_tag(cursor_.u16(e)) ? "first element of " : "value of ") +
+             tag_label(cursor_.u16(e)) + " in IFD " + std::to_string(index);
+    };
+    if (require(r->offset, r->length, r->length, span_what) == Avail::failed) return std::nullopt;
+  }
   const uint64_t decoded_before = decoded_bytes_;
+  // The entries' own memory, before reserving it: a Tag is ~4x a classic 12-byte entry.
+  if (!charge_decoded(sizeof(Ifd) + n * sizeof(Tag), what)) return std::nullopt;
   Ifd ifd;
   ifd.offset = offset;
   ifd.tags.reserve(n);
@@ -256,8 +294,19 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   add_data_offset(first_data);
 
   if (needs.size() == needs_before) {  // complete: later passes reuse it
+    std::sort(spans.begin(), spans.end(),
+              [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+    std::vector<ByteRange> merged;
+    for (const ByteRange& r : spans) {
+      if (!merged.empty() && r.offset <= merged.back().end()) {
+        merged.back().length = std::max(merged.back().end(), r.end()) - merged.back().offset;
+      } else {
+        merged.push_back(r);
+      }
+    }
     auto& cached = cache_[offset];
-    cached = {std::move(ifd), next, first_data, ifd_read_end_, decoded_bytes_ - decoded_before};
+    cached = {std::move(ifd), next, first_data, ifd_read_end_, decoded_bytes_ - decoded_before,
+              std::move(merged)};
     chain_.push_back(&cached.ifd);
   } else {
     partial_.push_back(std::move(ifd));
@@ -305,7 +354,9 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
                     t.type_code == static_cast<uint16_t>(FieldType::undefined) ||
                     is_always_loaded_tag(t.code) || t.count <= limits_.max_loaded_values;
   if (load) {
+    const auto where = [&] { return tag_label(t.code) + " in IFD " + std::to_string(index); };
     if (bytes <= field_size) {
+      if (!charge_decoded(decoded_size(t.type_code, t.count), where)) return false;
       t.values = decode_values(t.type_code, t.count, field, cursor_);
     } else {
       const uint64_t value_offset = cursor_.uint(field, field_size);
@@ -314,7 +365,7 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
       };
       switch (require(value_offset, bytes, bytes, what)) {
         case Avail::have:
-          if (!charge_decoded(bytes, index)) return false;
+          if (!charge_decoded(decoded_size(t.type_code, t.count), where)) return false;
           t.values = decode_values(t.type_code, t.count, reader_.at(value_offset), cursor_);
           note_read(value_offset, bytes);
           break;
@@ -327,12 +378,61 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
   return true;
 }
 
-bool ParsePass::charge_decoded(uint64_t bytes, uint32_t index) {
-  decoded_bytes_ += bytes;
-  if (decoded_bytes_ <= limits_.max_bytes) return true;
-  fail(ErrorKind::limit_exceeded, "tag values decoded up to IFD " + std::to_string(index) + " exceed max_bytes (" +
-                                      std::to_string(limits_.max_bytes) + "): tags sharing or repeating large values?");
+void ParsePass::add_span(uint64_t offset, uint64_t len) {
+  if (len == 0 || len > kMaxU64 - offset) return;
+  if (ifd_spans_) ifd_spans_->push_back({offset, len});
+  uint64_t start = offset, end = offset + len;
+  // Merge with every span it touches; what they covered is not counted twice.
+  auto it = spans_.upper_bound(start);
+  if (it != spans_.begin() && std::prev(it)->second >= start) --it;
+  while (it != spans_.end() && it->first <= end) {
+    if (it->first <= start && it->second >= end) return;  // already covered
+    start = std::min(start, it->first);
+    end = std::max(end, it->second);
+    span_bytes_ -= it->second - it->first;
+    it = spans_.erase(it);
+  }
+  spans_.emplace(start, end);
+  span_bytes_ += end - start;
+}
+
+std::optional<ByteRange> ParsePass::entry_span(const uint8_t* e) const {
+  const bool big = header.bigtiff;
+  const unsigned field_size = big ? 8 : 4;
+  const uint16_t code = cursor_.u16(e), type_code = cursor_.u16(e + 2);
+  const uint64_t count = big ? cursor_.u64(e + 4) : cursor_.u32(e + 4);
+  const uint32_t size = field_type_size(type_code);
+  if (size == 0 || count == 0 || count > kMaxU64 / size || count * size <= field_size) return std::nullopt;
+  const uint64_t offset = cursor_.uint(e + (big ? 12 : 8), field_size);
+  if (is_data_array_tag(code)) {  // only the first element is read
+    if (!is_unsigned_int_type(type_code)) return std::nullopt;
+    return ByteRange{offset, size};
+  }
+  const bool load = type_code == static_cast<uint16_t>(FieldType::ascii) ||
+                    type_code == static_cast<uint16_t>(FieldType::undefined) ||
+                    is_always_loaded_tag(code) || count <= limits_.max_loaded_values;
+  if (!load) return std::nullopt;
+  return ByteRange{offset, count * size};
+}
+
+template <typename Where>
+bool ParsePass::charge_decoded(uint64_t bytes, Where where) {
+  decoded_bytes_ = bytes > kMaxU64 - decoded_bytes_ ? kMaxU64 : decoded_bytes_ + bytes;
+  if (decoded_bytes_ <= budget()) return true;
+  // Over, but bytes still missing may raise the budget: stop here (nothing more is
+  // decoded) and ask for them; the verdict comes from a pass that has them all, so it
+  // is the same however the bytes arrived.
+  if (needs.empty()) fail_budget(where());
   return false;
+}
+
+void ParsePass::fail_budget(const std::string& where) {
+  fail(ErrorKind::limit_exceeded,
+       "decoding " + where + " takes the header's decoded metadata past its memory budget of " +
+           std::to_string(budget()) + " bytes (" + std::to_string(limits_.decoded_per_byte) +
+           " x the " + std::to_string(span_bytes_) + " bytes the header occupies + " +
+           std::to_string(limits_.decoded_base_bytes) +
+           "): tags sharing one value, IFDs repeating it, or many small values widened?");
 }
 
 // First element of a strip/tile offsets or byte-counts array: read from the entry when

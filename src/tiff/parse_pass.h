@@ -67,11 +67,28 @@ class ParsePass {
   void note_read(uint64_t offset, uint64_t len);
 
   const HeaderReader& reader_;
-  // Value bytes decoded this pass (cached IFDs included). Many tags may share
-  // one out-of-line value: each decodes its own copy, so fetched bytes alone
-  // do not bound memory; this does, against max_bytes.
+  // Memory decoded this pass (cached IFDs included), against decoded_budget() of the
+  // header's span bytes: many tags may share one out-of-line value and each decodes its
+  // own copy, IFDs may repeat one value, BYTEs widen to 8 bytes, so the bytes a header
+  // occupies do not bound its decoded size; this does.
   uint64_t decoded_bytes_ = 0;
-  bool charge_decoded(uint64_t bytes, uint32_t index);
+  // Union of the byte ranges the header occupies (file header, IFDs, out-of-line values,
+  // first elements), each byte once, as start -> end. It depends on the file alone, not
+  // on how bytes were fed, so the budget's verdict is the same for every read pattern;
+  // an IFD's value ranges are added before its values are decoded (cached or not).
+  std::map<uint64_t, uint64_t> spans_;
+  uint64_t span_bytes_ = 0;
+  std::vector<ByteRange>* ifd_spans_ = nullptr;  // the current IFD's ranges, for its cache entry
+  void add_span(uint64_t offset, uint64_t len);
+  // The out-of-line range entry `e` reads (a loaded value, or a data array's first
+  // element), if any; nullopt for inline values and counts that overflow.
+  std::optional<ByteRange> entry_span(const uint8_t* e) const;
+  uint64_t budget() const { return decoded_budget(limits_, span_bytes_); }
+  // Adds `bytes`; false (and a limit_exceeded error naming where()) once the total
+  // passes the budget.
+  template <typename Where>
+  bool charge_decoded(uint64_t bytes, Where where);
+  void fail_budget(const std::string& where);
   const Limits& limits_;
   std::optional<uint64_t> eof_;
   bool eof_exact_;

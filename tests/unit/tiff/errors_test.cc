@@ -213,8 +213,8 @@ namespace td::tiff {
 namespace {
 
 // Many tags pointing at one large value decode one copy each: the decoded
-// total, not only the bytes fetched, must stay within max_bytes.
-TEST(Errors, SharedValuesCountTowardMaxBytes) {
+// total, not only the bytes fetched, must stay within the decoded budget.
+TEST(Errors, SharedValuesCountTowardDecodedBudget) {
   const uint64_t value_at = 4096, value_size = 64 * 1024;
   testing::TiffBuilder b;
   b.add_ifd();
@@ -223,14 +223,15 @@ TEST(Errors, SharedValuesCountTowardMaxBytes) {
   std::vector<uint8_t> file = b.build();
   for (uint64_t i = value_at; i < value_at + value_size; ++i) file[i] = 'x';
 
-  Limits small;
-  small.max_bytes = 1 << 20;  // 20 x 64 KiB = 1.25 MiB decoded > 1 MiB, though the file is 68 KiB
-  auto capped = read_header(file, small);
+  // 20 x 64 KiB = 1.25 MiB decoded from a 68 KiB file: over 8 x 68 KiB + 64 KiB.
+  auto capped = read_header(file);
   ASSERT_FALSE(capped.ok());
   EXPECT_EQ(capped.error().kind, ErrorKind::limit_exceeded);
-  EXPECT_NE(capped.error().message.find("exceed max_bytes"), std::string::npos) << capped.error().message;
+  EXPECT_NE(capped.error().message.find("memory budget"), std::string::npos) << capped.error().message;
 
-  auto fine = read_header(file);  // default 16 MiB: every tag decodes
+  Limits generous;
+  generous.decoded_per_byte = 32;
+  auto fine = read_header(file, generous);
   ASSERT_TRUE(fine.ok()) << fine.error().message;
   EXPECT_EQ(fine->ifds[0].tags.size(), 20u);
 }

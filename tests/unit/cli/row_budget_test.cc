@@ -1,0 +1,58 @@
+// Rows are bounded by the header's size (row_budget): a header whose values would take far
+// more memory as a row becomes an error row, keeping the listing's columns and the cost.
+#include <gtest/gtest.h>
+
+#include "row/row_builder.h"
+#include "row/row_json.h"
+
+namespace td::row {
+namespace {
+
+ObjectOutcome many_text_tags(uint64_t span_bytes) {
+  ObjectOutcome o;
+  o.object.key = "hostile.tif";
+  o.object.size = 4096;
+  o.cost = {1, 4096};
+  tiff::Header h;
+  h.span_bytes = span_bytes;
+  tiff::Ifd ifd;
+  for (uint16_t code = 40000; code < 45000; ++code) {
+    tiff::Tag t;
+    t.code = code;
+    t.type_code = 2;
+    t.count = 101;
+    t.values = std::string(100, '\x01');  // each byte escapes to \u0001: 6x in JSON
+    ifd.tags.push_back(std::move(t));
+  }
+  h.ifds.push_back(std::move(ifd));
+  o.header = std::move(h);
+  return o;
+}
+
+TEST(RowBudget, OversizedRowBecomesErrorRow) {
+  nlohmann::ordered_json j = row_to_json(build_row(many_text_tags(4096)));
+  EXPECT_EQ(j["error_kind"], "limit_exceeded");
+  EXPECT_NE(j["error"].get<std::string>().find("bytes of memory"), std::string::npos) << j["error"];
+  EXPECT_EQ(j["path"], "hostile.tif");
+  EXPECT_EQ(j["size"], 4096);
+  EXPECT_EQ(j["bytes_read"], 4096);
+  EXPECT_TRUE(j["other_tags"].is_null());
+}
+
+TEST(RowBudget, RowWithinBudgetIsKept) {
+  // 5000 x 600 bytes of JSON: ~3.4 MB of row, within 8 x 1 MiB + 64 KiB.
+  nlohmann::ordered_json j = row_to_json(build_row(many_text_tags(1 << 20)));
+  EXPECT_TRUE(j["error_kind"].is_null()) << j["error"];
+  EXPECT_EQ(j["other_tags"].size(), 5000u);
+  // A header built by hand (span_bytes 0): not checked.
+  EXPECT_TRUE(row_to_json(build_row(many_text_tags(0)))["error_kind"].is_null());
+}
+
+TEST(RowBudget, ValueBytesCountsHeapText) {
+  EXPECT_EQ(value_bytes(parquet::Value(int64_t{1})), sizeof(parquet::Value));
+  EXPECT_GE(value_bytes(parquet::Value(std::string(1000, 'x'))), sizeof(parquet::Value) + 1000);
+  EXPECT_EQ(row_budget(1000), 8000u + 65536u);
+}
+
+}  // namespace
+}  // namespace td::row
