@@ -31,8 +31,8 @@ Status ListProgress::check_page(const std::vector<ObjectInfo>& objects, size_t e
     // std::string compares bytes as unsigned: the stores' own (UTF-8 byte) order.
     if (have_last_key_ && !(last_key_ < o.key)) {
       return fail(o.key == last_key_ ? "key " + shown(o.key) + " came again"
-                                     : "key " + shown(o.key) + " came after " + shown(last_key_) +
-                                           " (keys went backwards)");
+                                     : "key " + shown(o.key) + " repeats or goes backwards: it came after " +
+                                           shown(last_key_));
     }
     last_key_ = o.key;
     have_last_key_ = true;
