@@ -47,7 +47,11 @@ std::string strip_urls(std::string_view text) {
     if (sep == std::string_view::npos) break;
     out.append(text.substr(i, sep + 3 - i));
     size_t end = sep + 3;
-    while (end < text.size() && !ends_url(text[end])) ++end;
+    // "...?q=1: HTTP 403": a ':' before a space ends the URL too (messages put one there).
+    while (end < text.size() && !ends_url(text[end]) &&
+           !(text[end] == ':' && (end + 1 == text.size() || std::isspace(static_cast<unsigned char>(text[end + 1]))))) {
+      ++end;
+    }
     std::string_view url = text.substr(sep + 3, end - sep - 3);
     size_t cut = url.find_first_of("?#");
     std::string_view kept = url.substr(0, cut);
