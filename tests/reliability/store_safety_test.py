@@ -327,10 +327,12 @@ def test_secrets(binary, tmp):
     levels = ["--quiet", None, "--loud"]
     runs = []
 
-    def go(name, args, env, expect, outputs=True):
-        for level in levels:
-            out = os.path.join(tmp, "out", f"{name}-{level or 'info'}".replace("--", ""))
-            r = run_headers(binary, args, out, env, timeout=120, level=level)
+    def go(name, args, env, expect):
+        with concurrent.futures.ThreadPoolExecutor(len(levels)) as pool:  # the three log levels at once
+            outs = [os.path.join(tmp, "out", f"{name}-{level or 'info'}".replace("--", "")) for level in levels]
+            done = list(pool.map(lambda a: run_headers(binary, args, a[0], env, timeout=120, level=a[1]),
+                                 zip(outs, levels)))
+        for level, out, r in zip(levels, outs, done):
             runs.append((name, level, r.returncode))
             if r.returncode not in expect:  # recorded, not raised: every run is still scanned
                 sc.leaks.append(f"{name} {level}: exit {r.returncode}, expected {expect}: {error_line(r.stderr)[:300]}")

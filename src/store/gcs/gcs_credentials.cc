@@ -171,7 +171,7 @@ void TokenProvider::start_refresh_locked() {
 void TokenProvider::on_response(Result<http::Response> response) {
   Result<AccessToken> token = response.ok()
                                   ? parse_token_response(*response, credentials_.token_uri, source_, clock_())
-                                  : Result<AccessToken>(Error{ErrorKind::io, "Google OAuth token request: " +
+                                  : Result<AccessToken>(Error{response.error().kind, "Google OAuth token request: " +
                                                                                  response.error().message});
   std::lock_guard lock(mu_);
   ++fetches_;
