@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "pipeline/headers_run.h"
 #include "store/store_url.h"
+#include "util/redact.h"
 #include "util/log.h"
 
 namespace td::cli {
@@ -19,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 int usage_error(const std::string& message) {
-  std::fprintf(stderr, "error: %s\n", message.c_str());
+  std::fprintf(stderr, "error: %s\n", redact(message).c_str());  // no secret, whatever built the message
   return exit_usage;
 }
 
@@ -201,7 +202,7 @@ int run_headers_command(const HeadersArgs& args) {
   log::debug("store " + config.store_name + ", " + std::to_string(options.prefixes.size()) + " prefixes");
   auto result = pipeline::run_headers(**store, options, *out);
   if (!result.ok()) {
-    std::fprintf(stderr, "error: %s\n", result.error().describe().c_str());
+    std::fprintf(stderr, "error: %s\n", redact(result.error().describe()).c_str());
     return exit_failed;
   }
   const auto& s = *result;

@@ -9,6 +9,7 @@
 #include "row/row_json.h"
 #include "cli/config.h"
 #include "store/store_url.h"
+#include "util/redact.h"
 
 namespace td::cli {
 
@@ -19,7 +20,7 @@ void print_error(const Error& e) {
   for (char& c : line) {
     if (c == '\n' || c == '\r') c = ' ';
   }
-  std::fprintf(stderr, "error: %s\n", line.c_str());
+  std::fprintf(stderr, "error: %s\n", redact(line).c_str());  // no secret, whatever built the message
 }
 }  // namespace
 
@@ -70,7 +71,7 @@ int run_info(const InfoArgs& args) {
   if (args.raw) {
     out = row::header_to_raw_json(*outcome.header);
   } else {
-    outcome.object.key = args.path;  // `path` as the user named it
+    outcome.object.key = store::redact_store_url(args.path);  // `path` as the user named it, minus any secret
     out = row::row_to_json(row::build_row(outcome));
   }
   std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";

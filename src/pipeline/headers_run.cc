@@ -16,6 +16,7 @@
 #include "row/row_builder.h"
 #include "row/row_schema.h"
 #include "store/store_url.h"
+#include "util/redact.h"
 #include "util/log.h"
 
 namespace td::pipeline {
@@ -260,7 +261,7 @@ Status read_key_list(const HeadersOptions& options, const OutputDir& out, RunSta
     auto key = store::key_in_store(options.store_url, line);
     item.object.key = key.ok() ? *key : line;
     if (!key.ok()) item.error = key.error();
-    item.path = line;
+    item.path = store::key_line_for_output(options.store_url, line);  // the line minus any query or password
     if (!enqueue(std::move(item), options, out, st, keys)) break;
   }
   if (in->bad()) return Error{ErrorKind::io, "error reading key list " + options.keys_file};
@@ -309,6 +310,8 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
         st.bytes_read += outcome.cost.bytes_read;
         if (outcome.error) {
           st.errors++;
+          // The `error` column: no secret, whatever path built the message.
+          outcome.error->message = redact(outcome.error->message);
           log::debug(store.describe(outcome.object.key) + ": " + outcome.error->describe());
           // A setup problem (untrusted TLS certificate, ...) would fail every
           // object alike: stop early with one clear error instead of crawling.

@@ -33,6 +33,13 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOpt
   auto parsed = parse_store_url(url);
   if (!parsed.ok()) return parsed.error();
   const StoreUrl& u = *parsed;
+  if (!u.query.empty() && u.kind != StoreKind::azure) {
+    // Only Azure has a use for it (the SAS token); anything else would be
+    // silently dropped, or sent where it does not belong. Never repeated here.
+    return Error{ErrorKind::config, "store URL '" + redact_store_url(url) +
+                                        "' has a query string, which this store does not use; give options in "
+                                        "store.obstore_config (an http(s) key list takes presigned URLs per line)"};
+  }
   switch (u.kind) {
     case StoreKind::local:
       return open_local(u.path, options);
@@ -44,7 +51,7 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const StoreOpt
     default:
       break;
   }
-  return Error{ErrorKind::config, "store URL scheme '" + u.scheme + "://' is not supported yet (" + url +
+  return Error{ErrorKind::config, "store URL scheme '" + u.scheme + "://' is not supported yet (" + redact_store_url(url) +
                                       "); supported: a local directory path or file:// URL"};
 }
 

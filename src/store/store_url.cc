@@ -1,5 +1,7 @@
 #include "store/store_url.h"
 
+#include "util/redact.h"
+
 namespace td::store {
 
 namespace {
@@ -23,7 +25,26 @@ Result<StoreUrl> parse_store_url(const std::string& url) {
   }
   u.scheme = url.substr(0, sep);
   std::string rest = url.substr(sep + 3);
-  auto bad = [&](const std::string& why) { return Error{ErrorKind::config, "bad store URL '" + url + "': " + why}; };
+  auto bad = [&](const std::string& why) {
+    return Error{ErrorKind::config, "bad store URL '" + redact_store_url(url) + "': " + why};
+  };
+  if (u.scheme != "file") {
+    // The query (a SAS token, a signature) is kept apart from the names, so it
+    // never becomes part of a bucket, container or key.
+    if (auto q = rest.find('?'); q != std::string::npos) {
+      u.query = rest.substr(q + 1);
+      rest.erase(q);
+    }
+    std::string authority = rest.substr(0, rest.find('/'));
+    bool user_info = u.scheme == "abfs" || u.scheme == "abfss"
+                         ? authority.find('@') != authority.rfind('@')  // user:pass@container@account
+                         : authority.find('@') != std::string::npos;
+    bool http_scheme = u.scheme == "http" || u.scheme == "https";
+    if (user_info && !(http_scheme && authority.find(".blob.core.windows.net") == std::string::npos)) {
+      return bad("credentials in the URL (user:password@) are not accepted for object stores; give them in "
+                 "store.obstore_config or the environment");
+    }
+  }
   if (u.scheme == "file") {
     if (rest.empty() || rest[0] != '/') return bad("file:// URLs need an absolute path (file:///data/tiffs)");
     u.kind = StoreKind::local;
@@ -65,6 +86,18 @@ Result<StoreUrl> parse_store_url(const std::string& url) {
   return u;
 }
 
+std::string redact_store_url(const std::string& url) {
+  if (url.find("://") == std::string::npos) return url;  // a local path
+  return redact(url);
+}
+
+std::string key_line_for_output(const std::string& store_url, const std::string& line) {
+  if (line.find("://") != std::string::npos) return redact(line);
+  auto parsed = parse_store_url(store_url);
+  if (parsed.ok() && parsed->kind == StoreKind::http) return line.substr(0, line.find('?'));
+  return line;
+}
+
 Result<ObjectLocation> split_object_url(const std::string& url) {
   auto parsed = parse_store_url(url);
   if (!parsed.ok()) return parsed.error();
@@ -82,18 +115,32 @@ Result<ObjectLocation> split_object_url(const std::string& url) {
     return ObjectLocation{url.substr(0, host_end + 1), url.substr(host_end + 1)};
   }
   if (u.prefix.empty()) return no_key();
-  // Everything before the key: the URL minus its trailing key text.
-  return ObjectLocation{url.substr(0, url.size() - u.prefix.size() - 1), u.prefix};
+  // Everything before the key: the URL without its query, minus its trailing key text.
+  std::string base = url.substr(0, url.find_first_of("?#"));
+  base = base.substr(0, base.size() - u.prefix.size() - 1);
+  if (u.kind == StoreKind::azure && !u.query.empty()) return ObjectLocation{base + "?" + u.query, u.prefix};  // SAS
+  // S3 and GCS keys may hold '?': it stays part of the key, as before.
+  return ObjectLocation{base, u.query.empty() ? u.prefix : u.prefix + "?" + u.query};
 }
 
 Result<std::string> key_in_store(const std::string& store_url, const std::string& line) {
   if (line.find("://") == std::string::npos && (line.empty() || line[0] != '/')) return line;  // a plain key
   std::string base = store_url;
   if (base.rfind("file://", 0) == 0) base = base.substr(7);
+  std::string query;  // an Azure store URL's SAS: lines may carry it too
+  if (base.find("://") != std::string::npos && base.find('?') != std::string::npos) {
+    query = base.substr(base.find('?'));
+    base.erase(base.find('?'));
+  }
   if (!base.empty() && base.back() != '/') base += '/';
   std::string target = line.rfind("file://", 0) == 0 ? line.substr(7) : line;
+  if (!query.empty() && target.size() > query.size() &&
+      target.compare(target.size() - query.size(), query.size(), query) == 0) {
+    target.erase(target.size() - query.size());
+  }
   if (target.compare(0, base.size(), base) == 0) return target.substr(base.size());
-  return Error{ErrorKind::invalid_value, "'" + line + "' is not inside the store " + store_url};
+  return Error{ErrorKind::invalid_value,
+               "'" + redact_store_url(line) + "' is not inside the store " + redact_store_url(store_url)};
 }
 
 }  // namespace td::store

@@ -23,9 +23,25 @@ struct StoreUrl {
   std::string account;    // Azure account when the URL names it
   std::string prefix;     // key prefix inside the bucket, no leading '/'
   std::string path;       // local: the directory; http: the base URL
+  // The URL's query without '?'. A secret (an Azure SAS token, a presigned
+  // signature): never put it in a message. Azure uses it as the SAS token;
+  // open_store refuses it for the other stores.
+  std::string query;
 };
 
+// Credentials in a URL's user info (s3://user:pass@bucket) are refused for the
+// object stores (a config error that does not repeat them); an http(s) store
+// passes them to the server (Basic auth). Messages show redact_store_url(url).
 Result<StoreUrl> parse_store_url(const std::string& url);
+
+// A store URL or object URL as messages may show it: no query, fragment or
+// user:password@ part.
+std::string redact_store_url(const std::string& url);
+
+// The `path` recorded for a key-list line: the line as written, minus what
+// can carry a secret: a URL's query and user info, and, for an http(s) store
+// (whose relative keys are URL text), a relative key's query.
+std::string key_line_for_output(const std::string& store_url, const std::string& line);
 
 // Splits the URL or path of one object into the store that holds it and its
 // key: "s3://bucket/a/b.tif" -> {"s3://bucket", "a/b.tif"};

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "util/redact.h"
+
 namespace td::log {
 namespace {
 std::atomic<int> g_level{static_cast<int>(Level::info)};
@@ -16,8 +18,9 @@ bool enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 void write(Level level, const std::string& message) {
   if (!enabled(level)) return;
   static const char* names[] = {"debug", "info", "warning", "error"};
+  std::string safe = redact(message);  // no secret reaches a log line, whatever path built it
   std::lock_guard lock(g_mu);
-  std::fprintf(stderr, "%s: %s\n", names[static_cast<int>(level)], message.c_str());
+  std::fprintf(stderr, "%s: %s\n", names[static_cast<int>(level)], safe.c_str());
 }
 
 }  // namespace td::log

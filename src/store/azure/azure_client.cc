@@ -6,6 +6,7 @@
 
 #include "store/azure/shared_key.h"
 #include "store/common/http_metadata.h"
+#include "store/common/http_status.h"
 #include "store/common/url_encoding.h"
 
 namespace td::store::azure {
@@ -49,9 +50,7 @@ Error azure_error(const http::Response& response, const std::string& what, const
                   const std::string& url, const AzureConfig& config) {
   AzureErrorBody body = parse_error_body(response.body);
   if (body.code.empty()) body.code = response.header("x-ms-error-code").value_or("");
-  ErrorKind kind = ErrorKind::io;
-  if (response.status == 404) kind = ErrorKind::not_found;
-  if (response.status == 403 || response.status == 401) kind = ErrorKind::permission_denied;
+  ErrorKind kind = http_status_kind(response.status);
   // Credentials the service rejects fail every request alike: a setup error
   // that stops the run, not one error row per object.
   if (body.code == "AuthenticationFailed" || body.message.find("failed to authenticate") != std::string::npos) {
@@ -109,7 +108,8 @@ Result<BlobListPage> AzureClient::list_page(const std::string& prefix, size_t ma
                         response->body.find("</EnumerationResults>") == std::string::npos; ++attempt) {
     response = engine_.perform(request, authorizer());
   }
-  if (!response.ok()) return Error{ErrorKind::io, what + ": " + response.error().message};
+  // Transport failures keep the engine's kind (config: untrusted TLS, unreachable host).
+  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
   if (response->status != 200) return azure_error(*response, what, "GET", request.url, config_);
   if (response->body.find("</EnumerationResults>") == std::string::npos) {
     return Error{ErrorKind::io, what + ": the List Blobs response ends early (" + http::redact_url(request.url) + ")"};
@@ -149,7 +149,7 @@ Result<ObjectInfo> AzureClient::head(const std::string& name) {
   http::Request request = make_request("HEAD", blob_url(name));
   auto response = engine_.perform(request, authorizer());
   std::string what = "Azure Get Blob Properties az://" + config_.container + "/" + name;
-  if (!response.ok()) return Error{ErrorKind::io, what + ": " + response.error().message};
+  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
   if (response->status != 200) return azure_error(*response, what, "HEAD", request.url, config_);
   ObjectInfo info = object_info_from_response(*response, /*head_request=*/true);
   info.key = name;

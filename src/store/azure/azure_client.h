@@ -42,8 +42,8 @@ class AzureClient {
   http::Engine& engine_;
 };
 
-// A clear Error for a failed response: kind from the status (404 not_found,
-// 403 permission_denied, else io), with the Azure error code and message
+// A clear Error for a failed response: kind from the status (http_status_kind;
+// config when the service rejects the credentials themselves), with the Azure error code and message
 // (from the XML body or the x-ms-error-code header), a hint for common
 // codes, the status and the redacted URL.
 Error azure_error(const http::Response& response, const std::string& what, const std::string& method,

@@ -117,6 +117,17 @@ Result<AzureConfig> resolve_azure_config(const StoreUrl& url, const std::map<std
     c.auth = AzureAuth::anonymous;
     return c;
   }
+  if (!url.query.empty()) {
+    // A SAS URL copied from the portal (https://ACCOUNT.blob.core.windows.net/container?sv=...&sig=...):
+    // its query is the SAS token, and it wins, being the most specific.
+    if (url.query.find("sig=") == std::string::npos) {
+      return bad("the query of the Azure store URL is not a SAS token (no sig=); give options in "
+                 "store.obstore_config");
+    }
+    c.sas_token = url.query;
+    c.auth = AzureAuth::sas;
+    return c;
+  }
   if (auto key = lookup(options, {"azure_storage_account_key", "account_key", "access_key"}, "AZURE_STORAGE_ACCOUNT_KEY", env)) {
     if (!base64_decode(key->value)) return bad(key->from + " is not a valid base64 Azure account key");
     c.account_key = key->value;

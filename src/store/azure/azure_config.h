@@ -5,7 +5,7 @@
 //   account      URL (abfss://c@ACCOUNT..., https://ACCOUNT.blob...) >
 //                azure_storage_account_name | account_name > AZURE_STORAGE_ACCOUNT_NAME
 //   key          azure_storage_account_key | account_key | access_key > AZURE_STORAGE_ACCOUNT_KEY
-//   SAS token    azure_storage_sas_token | sas_token | sas_key > AZURE_STORAGE_SAS_TOKEN
+//   SAS token    the store URL's query (a SAS URL) > azure_storage_sas_token | sas_token | sas_key > AZURE_STORAGE_SAS_TOKEN
 //   bearer token azure_storage_token | bearer_token > AZURE_STORAGE_TOKEN
 //   endpoint     azure_storage_endpoint | azure_endpoint | endpoint > AZURE_STORAGE_ENDPOINT
 //                (default https://ACCOUNT.blob.core.windows.net; Azurite:

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include "store/common/list_progress.h"
 #include "store/common/transport_options.h"
 #include "util/log.h"
+#include "util/redact.h"
+#include "store/common/url_encoding.h"
 
 namespace td::store {
 
@@ -21,9 +24,15 @@ Status AzureStore::list(const std::string& prefix, size_t page_size,
   // The service returns at most 5000 blobs a page.
   size_t max_results = std::clamp<size_t>(page_size, 1, 5000);
   std::string marker;
+  ListProgress progress("Azure listing of " + describe(prefix), "marker");
   do {
     auto page = client_.list_page(root + prefix, max_results, marker);
     if (!page.ok()) return page.error();
+    // Before any key is passed on: a page that repeats or loops is never handed out.
+    if (Status s = progress.check_page(page->blobs, page->blobs.size(), !page->next_marker.empty(), page->next_marker);
+        !s.ok()) {
+      return s;
+    }
     std::vector<ObjectInfo> objects;
     objects.reserve(page->blobs.size());
     for (auto& blob : page->blobs) {
@@ -61,6 +70,20 @@ Result<std::unique_ptr<Store>> open_azure_store(const StoreUrl& url, const Store
   }
   auto config = azure::resolve_azure_config(url, options.config);
   if (!config.ok()) return config.error();
+  // What the credentials hold, for redact(): the key, the SAS token and each of its values (sig=...).
+  register_secret(config->account_key);
+  register_secret(config->bearer_token);
+  register_secret(config->sas_token);
+  for (size_t start = 0; start < config->sas_token.size();) {
+    size_t end = config->sas_token.find('&', start);
+    if (end == std::string::npos) end = config->sas_token.size();
+    std::string param = config->sas_token.substr(start, end - start);
+    if (param.rfind("sig=", 0) == 0) {
+      register_secret(param.substr(4));
+      register_secret(percent_decode(param.substr(4), false));
+    }
+    start = end + 1;
+  }
   http::EngineOptions http = options.http;
   http.max_in_flight = std::max<size_t>(1, options.concurrency);  // one transfer per pipeline slot
   if (Status s = apply_transport_options(options.config, http); !s.ok()) return s.error();

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "store/common/http_metadata.h"
+#include "store/common/http_status.h"
 #include "store/common/url_encoding.h"
 
 namespace td::store::gcs {
@@ -119,9 +120,7 @@ Error gcs_error(const http::Response& response, const std::string& what, const s
     }
   }
   long status = response.status;
-  ErrorKind kind = ErrorKind::io;
-  if (status == 404) kind = ErrorKind::not_found;
-  if (status == 401 || status == 403) kind = ErrorKind::permission_denied;
+  ErrorKind kind = http_status_kind(status);
   std::string m = what + ": HTTP " + std::to_string(status);
   if (!reason.empty()) m += " " + reason;
   if (!message.empty()) m += ": " + message.substr(0, message.find('\n'));

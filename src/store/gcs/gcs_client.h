@@ -56,7 +56,7 @@ class GcsClient {
 };
 
 // A clear Error for a failed JSON API response (404 not_found, 401/403
-// permission_denied, else io), with a hint for the common causes.
+// permission_denied, else io: http_status_kind), with a hint for the common causes.
 Error gcs_error(const http::Response& response, const std::string& what, const std::string& url,
                 const GcsConfig& config);
 

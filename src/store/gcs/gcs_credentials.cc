@@ -1,3 +1,4 @@
+#include "util/redact.h"
 #include "store/gcs/gcs_credentials.h"
 
 #include <openssl/evp.h>
@@ -103,6 +104,7 @@ Result<std::string> token_request_body(const GoogleCredentials& c, const std::st
   }
   auto jwt = make_service_account_jwt(c, scope, now);
   if (!jwt.ok()) return jwt.error();
+  register_secret(*jwt);
   return "grant_type=" + percent_encode("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + *jwt;
 }
 
@@ -126,6 +128,7 @@ Result<AccessToken> parse_token_response(const http::Response& response, const s
   AccessToken t;
   t.token = str("access_token");
   if (t.token.empty()) return Error{ErrorKind::io, where + ": the answer has no access_token"};
+  register_secret(t.token);
   int64_t expires_in = 3600;
   if (j.contains("expires_in") && j["expires_in"].is_number_integer()) expires_in = j["expires_in"].get<int64_t>();
   t.obtained = now;
@@ -168,7 +171,7 @@ void TokenProvider::start_refresh_locked() {
 void TokenProvider::on_response(Result<http::Response> response) {
   Result<AccessToken> token = response.ok()
                                   ? parse_token_response(*response, credentials_.token_uri, source_, clock_())
-                                  : Result<AccessToken>(Error{ErrorKind::io, "Google OAuth token request: " +
+                                  : Result<AccessToken>(Error{response.error().kind, "Google OAuth token request: " +
                                                                                  response.error().message});
   std::lock_guard lock(mu_);
   ++fetches_;

@@ -2,11 +2,32 @@
 
 #include <algorithm>
 
+#include "store/common/list_progress.h"
 #include "store/common/transport_options.h"
 #include "store/s3/s3_store.h"
 #include "util/log.h"
+#include "util/redact.h"
 
 namespace td::store {
+
+namespace {
+
+// Every secret the credentials hold, for redact(): the PEM body line by line
+// (a message could quote any part), the OAuth client secret and refresh token.
+void register_gcs_secrets(const gcs::GoogleCredentials& c) {
+  size_t start = 0;
+  while (start < c.private_key.size()) {
+    size_t end = c.private_key.find('\n', start);
+    if (end == std::string::npos) end = c.private_key.size();
+    std::string line = c.private_key.substr(start, end - start);
+    if (line.rfind("-----", 0) != 0) register_secret(line);
+    start = end + 1;
+  }
+  register_secret(c.client_secret);
+  register_secret(c.refresh_token);
+}
+
+}  // namespace
 
 GcsStore::GcsStore(gcs::GcsConfig config, const http::EngineOptions& http, std::shared_ptr<gcs::TokenProvider> tokens)
     : engine_(std::make_unique<http::Engine>(http)), client_(std::move(config), *engine_, std::move(tokens)) {}
@@ -21,9 +42,16 @@ Status GcsStore::list(const std::string& prefix, size_t page_size,
   const std::string& root = client_.config().root;
   size_t max_results = std::clamp<size_t>(page_size, 1, 1000);  // the JSON API's page limit
   std::string token;
+  ListProgress progress("GCS listing of " + describe(prefix), "page token");
   do {
     auto page = client_.list_page(root + prefix, max_results, token);
     if (!page.ok()) return page.error();
+    // Before any key is passed on: a page that repeats or loops is never handed out.
+    if (Status s = progress.check_page(page->objects, page->objects.size(), !page->next_page_token.empty(),
+                                       page->next_page_token);
+        !s.ok()) {
+      return s;
+    }
     std::vector<ObjectInfo> objects;
     objects.reserve(page->objects.size());
     for (auto& o : page->objects) {
@@ -54,6 +82,7 @@ Result<std::unique_ptr<Store>> open_gcs_store(const StoreUrl& url, const StoreOp
   }
   auto config = gcs::resolve_gcs_config(url, options.config);
   if (!config.ok()) return config.error();
+  register_gcs_secrets(config->credentials);
   http::EngineOptions http = options.http;
   http.max_in_flight = std::max<size_t>(1, options.concurrency);  // one transfer per pipeline slot
   if (Status s = apply_transport_options(options.config, http); !s.ok()) return s.error();

@@ -4,9 +4,11 @@
 #include <cctype>
 
 #include "store/common/http_metadata.h"
+#include "store/common/http_status.h"
 #include "store/common/transport_options.h"
 #include "store/common/url_encoding.h"
 #include "util/log.h"
+#include "util/redact.h"
 
 namespace td::store {
 namespace {
@@ -52,10 +54,7 @@ Status HttpStore::list(const std::string&, size_t, const std::function<bool(std:
 }
 
 Error http_status_error(const std::string& method, const std::string& url, long status) {
-  ErrorKind kind = ErrorKind::io;
-  if (status == 404 || status == 410) kind = ErrorKind::not_found;
-  if (status == 401 || status == 403) kind = ErrorKind::permission_denied;
-  return Error{kind, method + " " + http::redact_url(url) + ": HTTP " + std::to_string(status)};
+  return Error{http_status_kind(status), method + " " + http::redact_url(url) + ": HTTP " + std::to_string(status)};
 }
 
 void HttpStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
@@ -99,6 +98,12 @@ Result<std::unique_ptr<Store>> open_http_store(const StoreUrl& u, const StoreOpt
   if (!is_http_url(base) || host == std::string::npos || host + 3 >= base.size() || base[host + 3] == '/') {
     return Error{ErrorKind::config, "bad http(s) store URL '" + http::redact_url(base) +
                                         "' (expected http(s)://host[:port]/path/)"};
+  }
+  // https://user:password@host/: curl sends them as Basic auth; messages never show them.
+  if (std::string authority = base.substr(host + 3, base.find('/', host + 3) - host - 3);
+      authority.find('@') != std::string::npos) {
+    std::string user_info = authority.substr(0, authority.rfind('@'));
+    if (auto colon = user_info.find(':'); colon != std::string::npos) register_secret(user_info.substr(colon + 1));
   }
   http::EngineOptions engine = options.http;
   engine.max_in_flight = std::max<size_t>(1, options.concurrency);

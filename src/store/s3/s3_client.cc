@@ -1,6 +1,7 @@
 #include "store/s3/s3_client.h"
 
 #include "store/common/http_metadata.h"
+#include "store/common/http_status.h"
 
 #include <algorithm>
 #include <ctime>
@@ -14,9 +15,11 @@ const char* reason(long status) {
     case 301: return "Moved Permanently";
     case 307: return "Temporary Redirect";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 409: return "Conflict";
+    case 410: return "Gone";
     case 412: return "Precondition Failed";
     case 416: return "Range Not Satisfiable";
     case 429: return "Too Many Requests";
@@ -90,9 +93,7 @@ Error s3_error(const http::Response& response, const std::string& what, const st
     message += ": " + start;
   }
 
-  ErrorKind kind = ErrorKind::io;
-  if (response.status == 404) kind = ErrorKind::not_found;
-  if (response.status == 403) kind = ErrorKind::permission_denied;
+  ErrorKind kind = http_status_kind(response.status);
   // Credentials that are wrong or expired fail every request alike: the run fails
   // (resumable once fixed) instead of writing an error row for each object.
   if (code == "SignatureDoesNotMatch" || code == "InvalidAccessKeyId" || code == "ExpiredToken" ||
@@ -146,7 +147,10 @@ Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys,
     response = engine_->perform(call.request, call.prepare);
   }
   std::string where = config_.origin + path;
-  if (!response.ok()) return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "': " + response.error().message};
+  // Transport failures keep the engine's kind (config: untrusted TLS, unreachable host).
+  if (!response.ok()) {
+    return Error{response.error().kind, "listing bucket '" + config_.bucket + "': " + response.error().message};
+  }
   if (response->status != 200) return error_from(*response, "listing bucket '" + config_.bucket + "' at", where);
   if (response->body.find("</ListBucketResult>") == std::string::npos) {
     return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "' at " + http::redact_url(where) +

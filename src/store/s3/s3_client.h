@@ -48,7 +48,8 @@ void sign_http_request(http::Request& out, const S3Config& c, const S3Request& r
 // x-amz-bucket-region or <Region>) on PermanentRedirect /
 // AuthorizationHeaderMalformed, which key to check on SignatureDoesNotMatch /
 // InvalidAccessKeyId, and, with mention_unsigned, that no credentials were
-// found. Kinds: 404 not_found, 403 permission_denied, others io.
+// found. Kinds: http_status_kind (401/403 permission_denied, 404/410
+// not_found, others io); config for credentials the service rejects.
 Error s3_error(const http::Response& response, const std::string& what, const std::string& url,
                const S3Config& config, bool mention_unsigned);
 

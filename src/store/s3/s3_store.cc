@@ -1,7 +1,9 @@
 #include "store/s3/s3_store.h"
 
+#include "store/common/list_progress.h"
 #include "store/common/transport_options.h"
 #include "util/log.h"
+#include "util/redact.h"
 
 namespace td::store {
 
@@ -18,6 +20,12 @@ std::optional<std::string> first_option(const std::map<std::string, std::string>
     if (auto it = config.find(n); it != config.end()) return it->second;
   }
   return std::nullopt;
+}
+
+// What the credentials hold, for redact().
+void register_s3_secrets(const s3::Credentials& c) {
+  register_secret(c.secret_access_key);
+  register_secret(c.session_token);
 }
 
 void report(const s3::S3Config& c) {
@@ -55,9 +63,16 @@ Status S3Store::list_pages(const std::string& prefix, size_t page_size,
                            const std::function<bool(std::vector<ObjectInfo>&&)>& on_page, const std::string& delimiter,
                            std::vector<std::string>& children) {
   std::string token;
+  ListProgress progress("S3 listing of " + describe(prefix), "continuation token");
   do {
     auto page = client_.list_page(root_ + prefix, page_size, token, delimiter);
     if (!page.ok()) return page.error();
+    // Before any key is passed on: a page that repeats or loops is never handed out.
+    if (Status s = progress.check_page(page->objects, page->objects.size() + page->common_prefixes.size(),
+                                       page->truncated, page->next_token);
+        !s.ok()) {
+      return s;
+    }
     std::vector<ObjectInfo> objects;
     objects.reserve(page->objects.size());
     for (auto& o : page->objects) {
@@ -96,6 +111,7 @@ Result<std::unique_ptr<Store>> open_s3_store(const StoreUrl& u, const StoreOptio
   if (!config.ok()) return config.error();
   http::EngineOptions engine = options.http;
   if (Status s = apply_transport_options(options.config, engine); !s.ok()) return s.error();
+  register_s3_secrets(config->credentials);
   report(*config);
   std::unique_ptr<Store> store = std::make_unique<S3Store>(std::move(*config), engine, as_root(u.prefix), "s3");
   return store;
@@ -110,6 +126,7 @@ Result<std::unique_ptr<Store>> open_s3_compatible_store(const std::string& bucke
   c.endpoint = endpoint;
   c.region = region;
   c.credentials = credentials;
+  register_s3_secrets(credentials);
   c.skip_signature = credentials.empty();
   c.credentials_source = url_scheme == "gs" ? "the HMAC key in store.obstore_config" : "the given credentials";
   if (auto allow = first_option(options.config, {"allow_http", "aws_allow_http"})) {

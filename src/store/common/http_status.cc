@@ -1,0 +1,18 @@
+#include "store/common/http_status.h"
+
+namespace td::store {
+
+ErrorKind http_status_kind(long status) {
+  switch (status) {
+    case 401:
+    case 403:
+      return ErrorKind::permission_denied;
+    case 404:
+    case 410:
+      return ErrorKind::not_found;
+    default:
+      return ErrorKind::io;
+  }
+}
+
+}  // namespace td::store
