@@ -7,6 +7,7 @@
 namespace td::log {
 namespace {
 std::atomic<int> g_level{static_cast<int>(Level::info)};
+constexpr int kSilent = 99;
 std::mutex g_mu;
 }  // namespace
 
@@ -17,7 +18,15 @@ void write(Level level, const std::string& message) {
   if (!enabled(level)) return;
   static const char* names[] = {"debug", "info", "warning", "error"};
   std::lock_guard lock(g_mu);
+  if (!enabled(level)) return;  // final_line() came first
   std::fprintf(stderr, "%s: %s\n", names[static_cast<int>(level)], message.c_str());
+}
+
+void final_line(const std::string& line) {
+  std::lock_guard lock(g_mu);
+  g_level = kSilent;
+  std::fprintf(stderr, "error: %s\n", line.c_str());
+  std::fflush(stderr);
 }
 
 }  // namespace td::log

@@ -12,6 +12,7 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::not_found: return "not_found";
     case ErrorKind::permission_denied: return "permission_denied";
     case ErrorKind::io: return "io";
+    case ErrorKind::unwritable_row: return "unwritable_row";
     case ErrorKind::config: return "config";
     case ErrorKind::internal: return "internal";
   }

@@ -17,6 +17,7 @@ enum class ErrorKind {
   not_found,       // the object vanished between listing and reading
   permission_denied,
   io,              // any other failure to read the bytes
+  unwritable_row,  // the Parquet writer refused the object's row; its error row stands in
   config,          // bad user configuration (never an object row)
   internal,
 };
