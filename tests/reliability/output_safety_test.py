@@ -294,7 +294,8 @@ def test_signals(binary, tmp):
                 while not parts(out) and time.monotonic() < deadline and p.poll() is None:
                     time.sleep(0.05)
                 time.sleep(0.3)  # mid-part: a temporary is open
-                check(p.poll() is None, f"{sig.name}: the run ended before the signal: {p.communicate()}")
+                if p.poll() is not None:
+                    raise AssertionError(f"{sig.name}: the run ended before the signal: {p.communicate()}")
                 p.send_signal(sig)
                 t0 = time.monotonic()
                 so, se = p.communicate(timeout=30)
