@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include <unistd.h>
+
 namespace td::log {
 namespace {
 std::atomic<int> g_level{static_cast<int>(Level::info)};
@@ -25,7 +27,8 @@ void write(Level level, const std::string& message) {
 void final_line(const std::string& line) {
   std::lock_guard lock(g_mu);
   g_level = kSilent;
-  std::fprintf(stderr, "error: %s\n", line.c_str());
+  // On a terminal, first clear a progress line the run may have left.
+  std::fprintf(stderr, "%serror: %s\n", ::isatty(STDERR_FILENO) ? "\r\033[K" : "", line.c_str());
   std::fflush(stderr);
 }
 

@@ -90,10 +90,16 @@ def test_lock(binary, tmp):
         a = start(binary, [cfg, "--quiet"], out, env)
         b = start(binary, [cfg, "--quiet"], out, env)
         t0 = time.monotonic()
+        ended = {}
+        while len(ended) < 2 and time.monotonic() - t0 < 120:
+            for p in (a, b):
+                if p.pid not in ended and p.poll() is not None:
+                    ended[p.pid] = time.monotonic() - t0
+            time.sleep(0.005)
         results = {}
         for p in (a, b):
             so, se = p.communicate(timeout=120)
-            results[p.pid] = (p.returncode, se, time.monotonic() - t0)
+            results[p.pid] = (p.returncode, se, ended.get(p.pid, -1.0))
         codes = sorted(r[0] for r in results.values())
         check(codes == [0, 2], f"try {attempt}: exit codes {codes} (expected one 0 and one 2): "
                                f"{[r[1][-500:] for r in results.values()]}")
