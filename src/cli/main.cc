@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "pipeline/run_cleanup.h"
 
 // jemalloc's start-up options (unused without jemalloc): freed pages go back
 // to the kernel after 100 ms instead of 10 s, purged by jemalloc's own
@@ -22,7 +23,8 @@ const char* kExitCodes =
     "  0  every object was read\n"
     "  1  the run failed (store or output error); no part file claims success\n"
     "  2  bad arguments or configuration; nothing was done\n"
-    "  3  finished, but some objects became error rows (info: the file could not be read)\n";
+    "  3  finished, but some objects became error rows (info: the file could not be read)\n"
+    "  130/143/129  ended by SIGINT/SIGTERM/SIGHUP: temporaries removed, committed parts kept\n";
 
 const char* kHeadersHelp =
     "Reads the header of every TIFF in a store and writes one row per object to\n"
@@ -51,6 +53,9 @@ const char* kHeadersHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First, before any thread exists: every later thread inherits the mask, so
+  // SIGINT/SIGTERM/SIGHUP reach only the thread that ends the run cleanly.
+  td::pipeline::install_signal_handling();
   CLI::App app{"tiff-dumper: catalog TIFF/GeoTIFF/COG headers into Parquet, reading only header bytes."};
   app.footer(kExitCodes);
   app.require_subcommand(1);
@@ -90,7 +95,7 @@ int main(int argc, char** argv) {
   headers_cmd->add_option("--compression", headers.compression, "Parquet codec: snappy, zstd or uncompressed")
       ->capture_default_str();
   headers_cmd->add_flag("--overwrite", headers.overwrite,
-                        "Allow a non-empty OUT_DIR; its part-*.parquet files are replaced");
+                        "Allow a non-empty OUT_DIR; the files this run writes (parts, keys records, manifest) are replaced");
   headers_cmd->add_flag("--resume", headers.resume,
                         "Continue an interrupted run in OUT_DIR: keep its complete part files, skip their objects");
   headers_cmd->add_option("--shard", headers.shard,

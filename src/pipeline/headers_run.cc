@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "pipeline/bounded_queue.h"
+#include "pipeline/part_writer.h"
+#include "pipeline/run_cleanup.h"
 #include "row/row_builder.h"
 #include "row/row_schema.h"
 #include "store/store_url.h"
@@ -85,81 +87,6 @@ struct RunState {
     if (!fatal) fatal = std::move(e);
     failed = true;
   }
-};
-
-// Writes rows into part files of at most `write_chunk_size` rows, each under
-// a temporary name until complete (with the record of its keys), so a reader
-// never sees a half-written file and --resume knows what is done.
-class PartWriter {
- public:
-  PartWriter(const HeadersOptions& options, const OutputDir& out, std::vector<std::string>& files)
-      : options_(options), out_(out), files_(files), next_index_(out.next_part_index()) {}
-
-  Status write(const parquet::Value& row) {
-    if (!writer_) {
-      if (Status s = open(); !s.ok()) return s;
-    }
-    if (Status s = writer_->write_row(row); !s.ok()) return s;
-    const auto& fields = std::get<parquet::Value::FieldsBox>(row.raw()).fields;
-    static const size_t path_column = row::column_index("path");
-    if (Status s = keys_->add(std::get<std::string>(fields[path_column].raw())); !s.ok()) return s;
-    if (writer_->rows_written() >= options_.write_chunk_size) return finish();
-    return Status();
-  }
-
-  Status finish() {
-    // A run that writes nothing still yields one (empty) file, so the dataset
-    // and its schema are there to query.
-    if (!writer_ && files_.empty() && out_.existing_parts().empty()) {
-      if (Status s = open(); !s.ok()) return s;
-    }
-    if (!writer_) return Status();
-    Status s = writer_->close();
-    writer_.reset();
-    if (!s.ok()) return s;
-    Status k = keys_->close();
-    keys_.reset();
-    if (!k.ok()) return k;
-    if (Status c = out_.commit_part(index_, tmp_path_); !c.ok()) return c;
-    files_.push_back(out_.part_path(index_));
-    log::debug("wrote " + files_.back());
-    return Status();
-  }
-
-  // After a fatal error: drop the incomplete file so nothing half-written remains.
-  void abandon() {
-    if (!writer_) return;
-    writer_.reset();
-    keys_.reset();
-    std::error_code ec;
-    fs::remove(tmp_path_, ec);
-    fs::remove(out_.keys_path(index_) + ".tmp", ec);
-  }
-
- private:
-  Status open() {
-    index_ = next_index_++;
-    fs::path final_path = out_.part_path(index_);
-    tmp_path_ = (final_path.parent_path() / ("." + final_path.filename().string() + ".tmp")).string();
-    parquet::WriterOptions w = options_.writer;
-    w.row_group_rows = std::min<uint64_t>(w.row_group_rows, options_.write_chunk_size);
-    auto opened = parquet::FileWriter::open(tmp_path_, row::row_schema(), w);
-    if (!opened.ok()) return opened.error();
-    auto keys = out_.open_keys(index_);
-    if (!keys.ok()) return keys.error();
-    writer_ = std::move(*opened);
-    keys_ = std::move(*keys);
-    return Status();
-  }
-
-  const HeadersOptions& options_;
-  const OutputDir& out_;
-  std::vector<std::string>& files_;
-  uint64_t next_index_;
-  uint64_t index_ = 0;
-  std::unique_ptr<parquet::FileWriter> writer_;
-  std::string tmp_path_;
-  std::unique_ptr<OutputDir::KeysWriter> keys_;  // `path` of each row in the open part
 };
 
 void print_progress(const RunState& st, Clock::time_point start, bool final_line) {
@@ -347,18 +274,18 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
         last_change = Clock::now();
       } else if (std::chrono::duration<double>(Clock::now() - last_change).count() > options.stall_timeout_seconds) {
         // Threads are stuck in I/O we cannot cancel: report and leave. Only
-        // committed parts remain; no manifest claims the run complete.
-        log::error("no progress for " + std::to_string(static_cast<int>(options.stall_timeout_seconds)) +
-                   " s (listed " + std::to_string(st.listed.load()) + ", done " + std::to_string(st.done.load()) +
+        // committed parts remain (this run's temporaries are removed, its
+        // locks released); no manifest claims the run complete.
+        RunCleanup::instance().exit_now(
+            1, "no progress for " + std::to_string(static_cast<int>(options.stall_timeout_seconds)) + " s (listed " +
+                   std::to_string(st.listed.load()) + ", done " + std::to_string(st.done.load()) +
                    "); giving up. Rerun with --resume to continue.");
-        std::fflush(stderr);
-        std::_Exit(1);
       }
     }
   });
 
   HeadersSummary summary;
-  PartWriter writer(options, out, summary.files);
+  PartWriter writer(options.writer, options.write_chunk_size, out, summary.files);
   std::vector<parquet::Value> batch;
   // The writer takes rows in bursts of an eighth of the slots (or what came
   // within 2 ms of the first): one wake-up per burst, not per row, while 7/8
@@ -368,10 +295,12 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   while (rows.pop_batch(batch, burst, std::chrono::milliseconds(2))) {
     for (const parquet::Value& row : batch) {
       if (st.failed.load()) break;
-      if (Status s = writer.write(row); s.ok()) {
+      if (auto written = writer.write(row); written.ok()) {
         st.done++;
+        if (*written == PartWriter::Written::error_row) st.errors++;  // rejected by the writer: its error row
       } else {
-        st.fail(Error{s.error().kind, "writing Parquet failed: " + s.error().message});
+        const Error& e = written.error();
+        st.fail(Error{e.kind, "writing Parquet failed: " + e.message});
         keys.close();
       }
     }

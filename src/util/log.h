@@ -11,6 +11,9 @@ enum class Level { debug = 0, info = 1, warn = 2, error = 3 };
 void set_level(Level level);
 bool enabled(Level level);
 void write(Level level, const std::string& message);
+// Prints `line` ("error: line") as the last line: every later write is dropped.
+// For a process about to _exit (signal, watchdog).
+void final_line(const std::string& line);
 
 inline void debug(const std::string& m) { if (enabled(Level::debug)) write(Level::debug, m); }
 inline void info(const std::string& m) { write(Level::info, m); }

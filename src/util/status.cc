@@ -13,6 +13,7 @@ const char* error_kind_name(ErrorKind kind) {
     case ErrorKind::permission_denied: return "permission_denied";
     case ErrorKind::not_a_file: return "not_a_file";
     case ErrorKind::io: return "io";
+    case ErrorKind::unwritable_row: return "unwritable_row";
     case ErrorKind::config: return "config";
     case ErrorKind::internal: return "internal";
   }

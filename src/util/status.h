@@ -18,6 +18,7 @@ enum class ErrorKind {
   permission_denied,
   not_a_file,      // the key names a directory, FIFO, socket or device (local stores)
   io,              // any other failure to read the bytes
+  unwritable_row,  // the Parquet writer refused the object's row; its error row stands in
   config,          // bad user configuration (never an object row)
   internal,
 };

@@ -39,7 +39,8 @@ from tls import make_test_pki  # noqa: E402
 
 AZURE_DIR = os.path.join(REPO, "tests", "stores", "azure")
 GCS_DIR = os.path.join(REPO, "tests", "stores", "gcs")
-OWN_FILES = re.compile(r"^(part-(s\d{4}-)?\d{5}\.parquet|\.part-(s\d{4}-)?\d{5}\.parquet\.keys|_SUCCESS(-s\d{4})?\.json)$")
+OWN_FILES = re.compile(r"^(part-(s\d{4}-)?\d{5}\.parquet|\.part-(s\d{4}-)?\d{5}\.parquet\.keys|_SUCCESS(-s\d{4})?\.json"
+                       r"|\.tiff-dumper(-s\d{4})?\.lock)$")
 
 
 def nothing_claims_success(out, name, kept=()):
