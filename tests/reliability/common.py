@@ -60,20 +60,22 @@ def duckdb(sql):
     return json.loads(r.stdout)
 
 
-def tiff_sources():
-    """Local TIFF-ish files to replicate: the samples and, when present, the shared corpus."""
+def tiff_sources(corpus=True):
+    """Local TIFF-ish files to replicate: the samples and, when present (and
+    `corpus`), the shared corpus, some of whose files are error rows by design."""
     files = [os.path.join(SAMPLES, n) for n in sorted(os.listdir(SAMPLES))
              if os.path.isfile(os.path.join(SAMPLES, n))]
-    if os.path.isdir(CORPUS):
+    if corpus and os.path.isdir(CORPUS):
         for dirpath, _, names in sorted(os.walk(CORPUS)):
             files += [os.path.join(dirpath, n) for n in sorted(names)]
     return files
 
 
-def make_tree(root, n, per_dir=200, bad=True):
+def make_tree(root, n, per_dir=200, bad=True, corpus=True):
     """n objects under root (dNNN/objNNNNNN.tif hard links cycling through the sources;
-    with `bad`, one empty and one non-TIFF object among them). Returns sorted keys."""
-    sources = tiff_sources()
+    with `bad`, one empty and one non-TIFF object among them; without `corpus`, only
+    the samples, which all read cleanly). Returns sorted keys."""
+    sources = tiff_sources(corpus)
     keys = []
     for i in range(n):
         key = f"d{i // per_dir:03d}/obj{i:06d}.tif"

@@ -81,7 +81,7 @@ def test_lock(binary, tmp):
     env = clean_env(tmp)
     root = os.path.join(tmp, "root")
     n = 3000
-    make_tree(root, n, bad=False)
+    make_tree(root, n, bad=False, corpus=False)
     cfg = write_config(os.path.join(tmp, "local.yaml"), root, n_consumers=8, list_chunk=100, write_chunk=1000)
     conflicts = 0
     for attempt in range(8):
@@ -141,7 +141,7 @@ def test_lock(binary, tmp):
 
     # kill -9 of the holder: the kernel drops the lock; --resume proceeds.
     slow_root = os.path.join(tmp, "slow-root")
-    keys = make_tree(slow_root, 400, bad=False)
+    keys = make_tree(slow_root, 400, bad=False, corpus=False)
     with Nginx(os.path.join(tmp, "nginx")) as ng:
         site = ng.add_site("plain", slow_root)
         ng.start()
@@ -209,7 +209,7 @@ def test_durability(binary, tmp):
     env = clean_env(tmp)
     root = os.path.join(tmp, "root")
     n = 120
-    make_tree(root, n, bad=False)
+    make_tree(root, n, bad=False, corpus=False)
     cfg = write_config(os.path.join(tmp, "local.yaml"), root, n_consumers=4, list_chunk=50, write_chunk=50)
     out = os.path.realpath(os.path.join(tmp, "out-strace"))
     os.makedirs(out)
@@ -283,7 +283,7 @@ def test_signals(binary, tmp):
     need_node_modules()
     env = clean_env(tmp)
     root = os.path.join(tmp, "root")
-    keys = make_tree(root, 400, bad=False)
+    keys = make_tree(root, 400, bad=False, corpus=False)
     n = len(keys)
     with Nginx(os.path.join(tmp, "nginx")) as ng:
         site = ng.add_site("plain", root)
