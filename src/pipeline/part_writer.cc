@@ -14,20 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Valid UTF-8 of `s`: each byte of an invalid sequence read as Latin-1.
-std::string as_utf8(const std::string& s) {
-  if (parquet::is_valid_utf8(s)) return s;
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
-}
+// Valid UTF-8 of `s` (STRING columns must hold it): unchanged when it is,
+// else with each invalid byte escaped as \xHH (parquet::escape_key, reversible).
+std::string as_utf8(const std::string& s) { return parquet::is_valid_utf8(s) ? s : parquet::escape_key(s); }
 
 const std::string* path_of(const parquet::Value& row) {
   static const size_t path_column = row::column_index("path");
