@@ -128,6 +128,7 @@ struct Transfer {
   std::optional<Error> refused;  // stopped on purpose: a body past its cap or budget
   bool special_method = false;  // not a GET: its handle needs a reset before reuse
   uint64_t max_discard_bytes = 0;
+  uint64_t wire_total = 0;  // body bytes received over every attempt so far
   char error_buffer[CURL_ERROR_SIZE] = {0};
 };
 
@@ -407,6 +408,7 @@ class Engine::Loop {
     idle_handles_.push_back(IdleHandle{e, t->special_method});
     t->easy = nullptr;
     bytes_received_ += t->response.wire_bytes;
+    t->wire_total += t->response.wire_bytes;
 
     if (code == CURLE_WRITE_ERROR && t->refused) {
       // Refusing a body is final: another attempt would meet the same body.
@@ -466,6 +468,7 @@ class Engine::Loop {
       return;
     }
     t->response.status = status;
+    t->response.wire_bytes = t->wire_total;  // every attempt's bytes, not only the last one's
     finish(*t, std::move(t->response));
   }
 

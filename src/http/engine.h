@@ -66,8 +66,8 @@ struct Response {
   // Object offset of body[0]: range_offset for a 200 whose leading bytes the
   // engine discarded (a ranged request the server answered from byte 0), else 0.
   uint64_t body_offset = 0;
-  // Body bytes received on the wire for this request's final attempt,
-  // including bytes discarded or cut (what the transfer really cost).
+  // Body bytes received on the wire over every attempt of this request
+  // (retried ones too), including bytes discarded or cut: what it really cost.
   uint64_t wire_bytes = 0;
   std::optional<std::string> header(const std::string& lowercase_name) const;
 };

@@ -124,6 +124,10 @@ class OutputLock {
                                           "): two runs writing one output would corrupt it; wait for that run to end "
                                           "or stop it (a run that died leaves no lock behind)"};
     };
+    auto not_regular = [](const std::string& path) -> Error {
+      return Error{ErrorKind::config, "the lock file " + path + " is a symbolic link or not a regular file; "
+                                      "remove it (tiff-dumper creates its own)"};
+    };
     // The directory lock: exclusive for an unsharded run, shared among shards.
     switch (lock->take(dir_lock, !shard.sharded, shard.sharded ? "" : info)) {
       case Taken::held: break;
@@ -134,6 +138,7 @@ class OutputLock {
       }
       case Taken::unsupported: return lock;  // warned; nothing else to lock
       case Taken::failed: return Error{ErrorKind::config, "cannot create the lock file " + dir_lock};
+      case Taken::not_regular: return not_regular(dir_lock);
     }
     if (shard.sharded) {
       switch (lock->take(shard_lock, true, info)) {
@@ -144,6 +149,7 @@ class OutputLock {
         }
         case Taken::unsupported: break;
         case Taken::failed: return Error{ErrorKind::config, "cannot create the lock file " + shard_lock};
+        case Taken::not_regular: return not_regular(shard_lock);
       }
     }
     // On an abrupt exit too; the destructor unregisters before the lock goes.
@@ -164,7 +170,7 @@ class OutputLock {
   }
 
  private:
-  enum class Taken { held, busy, unsupported, failed };
+  enum class Taken { held, busy, unsupported, failed, not_regular };
   struct Held {
     std::string path;
     int fd;
@@ -174,12 +180,20 @@ class OutputLock {
   Taken take(const std::string& path, bool exclusive, const std::string& info) {
     for (int attempt = 0; attempt < 50; ++attempt) {
       bool writable = true;
-      int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-      if (fd < 0) {
+      // Never through a symbolic link (it would make this run truncate and write
+      // whatever file the link names), never blocking on a FIFO.
+      const int flags = O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+      int fd = ::open(path.c_str(), O_RDWR | O_CREAT | flags, 0666);
+      if (fd < 0 && errno != ELOOP) {
         writable = false;
-        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        fd = ::open(path.c_str(), O_RDONLY | flags);
       }
-      if (fd < 0) return Taken::failed;
+      if (fd < 0) return errno == ELOOP ? Taken::not_regular : Taken::failed;
+      struct stat own {};
+      if (::fstat(fd, &own) != 0 || !S_ISREG(own.st_mode)) {
+        ::close(fd);
+        return Taken::not_regular;
+      }
       if (::flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
         int err = errno;
         ::close(fd);
@@ -297,6 +311,9 @@ Result<OutputDir> OutputDir::prepare(const std::string& dir, const Shard& shard,
   auto lock = OutputLock::acquire(dir, shard);
   if (!lock.ok()) return lock.error();
   out.lock_ = *lock;
+  struct stat dir_stat {};
+  if (::stat(dir.c_str(), &dir_stat) != 0) return Error{ErrorKind::config, "cannot stat output directory " + dir};
+  out.dir_id_ = {static_cast<uint64_t>(dir_stat.st_dev), static_cast<uint64_t>(dir_stat.st_ino)};
 
   // This shard's files: parts, keys records, temporaries, manifest. Anything
   // else is someone else's, even if it starts like ours.
@@ -449,11 +466,22 @@ Status OutputDir::KeysWriter::close() {
   return fsync_file(path_);
 }
 
+Status OutputDir::still_locked_directory() const {
+  struct stat now {};
+  if (::stat(dir_.c_str(), &now) != 0 || static_cast<uint64_t>(now.st_dev) != dir_id_.first ||
+      static_cast<uint64_t>(now.st_ino) != dir_id_.second) {
+    return Error{ErrorKind::io, "output directory " + dir_ + " was moved or replaced during the run: it is no longer "
+                                "the directory this run locked, so nothing more is committed there"};
+  }
+  return Status();
+}
+
 Status OutputDir::commit_part(uint64_t index) const {
   const std::string parquet_tmp = part_tmp_path(index), keys_tmp = keys_tmp_path(index);
   if (Status s = fsync_file(parquet_tmp); !s.ok()) return s;
   // Under hold(): an abrupt exit sees the part committed or not, never half.
   auto hold = RunCleanup::instance().hold();
+  if (Status s = still_locked_directory(); !s.ok()) return s;
   std::error_code ec;
   fs::rename(keys_tmp, keys_path(index), ec);
   if (ec) return Error{ErrorKind::io, "cannot rename keys record " + keys_path(index) + ": " + ec.message()};
@@ -491,6 +519,7 @@ Status OutputDir::write_manifest(const RunCounts& counts, const std::vector<std:
   }
   if (Status s = fsync_file(tmp); !s.ok()) return s;
   auto hold = RunCleanup::instance().hold();
+  if (Status s = still_locked_directory(); !s.ok()) return s;
   std::error_code ec;
   fs::rename(tmp, manifest_path(), ec);
   if (ec) return Error{ErrorKind::io, "cannot write manifest " + manifest_path() + ": " + ec.message()};

@@ -29,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "util/status.h"
@@ -108,7 +109,11 @@ class OutputDir {
   // The part index in `name` if it is exactly a name part_path() makes
   // (index < 10^9), else -1; `suffix` follows ".parquet" (".keys" for records).
   long long index_of(const std::string& name, const std::string& suffix = "") const;
+  // Fails (io) when dir_ no longer names the directory locked by prepare()
+  // (renamed or replaced mid-run): commits would land in another run's output.
+  Status still_locked_directory() const;
   std::string dir_;
+  std::pair<uint64_t, uint64_t> dir_id_{0, 0};  // st_dev, st_ino of dir_ when locked
   Shard shard_;
   std::string run_id_;                // "<pid>-<random hex>": this run's temporary names
   std::shared_ptr<OutputLock> lock_;  // held while any copy of this OutputDir lives

@@ -93,12 +93,14 @@ Status PartWriter::finish() {
   }
   if (!writer_) return Status();
   Status s = writer_->close();
+  if (s.ok()) s = keys_->close();
+  if (s.ok()) s = out_.commit_part(index_);
+  if (!s.ok()) {
+    abandon();  // nothing of a part that did not commit stays behind
+    return s;
+  }
   writer_.reset();
-  if (!s.ok()) return s;
-  Status k = keys_->close();
   keys_.reset();
-  if (!k.ok()) return k;
-  if (Status c = out_.commit_part(index_); !c.ok()) return c;
   files_.push_back(out_.part_path(index_));
   log::debug("wrote " + files_.back());
   return Status();

@@ -1,5 +1,6 @@
 #include "store/store_url.h"
 
+#include "http/engine.h"
 #include "util/redact.h"
 
 namespace td::store {
@@ -88,13 +89,26 @@ Result<StoreUrl> parse_store_url(const std::string& url) {
 
 std::string redact_store_url(const std::string& url) {
   if (url.find("://") == std::string::npos) return url;  // a local path
-  return redact(url);
+  // Cut at the first '?' or '#' whatever precedes it (spaces, ',' and ';'
+  // included: redact()'s scan of free text would stop at them).
+  return http::redact_url(url);
 }
 
 std::string key_line_for_output(const std::string& store_url, const std::string& line) {
-  if (line.find("://") != std::string::npos) return redact(line);
+  if (line.rfind("s3://", 0) == 0 || line.rfind("gs://", 0) == 0 || line.rfind("file://", 0) == 0) {
+    // S3, GCS and local keys may hold '?' and '#': they are part of the key,
+    // not a query, so keep them (distinct keys, distinct paths); only user
+    // info (refused as a store URL) could carry a secret.
+    std::string out = line;
+    size_t start = out.find("://") + 3;
+    size_t slash = out.find('/', start);
+    size_t at = out.rfind('@', slash == std::string::npos ? std::string::npos : slash);
+    if (at != std::string::npos && at >= start && (slash == std::string::npos || at < slash)) out.erase(start, at + 1 - start);
+    return out;
+  }
+  if (line.find("://") != std::string::npos) return http::redact_url(line);  // http(s), Azure: query, user info
   auto parsed = parse_store_url(store_url);
-  if (parsed.ok() && parsed->kind == StoreKind::http) return line.substr(0, line.find('?'));
+  if (parsed.ok() && parsed->kind == StoreKind::http) return line.substr(0, line.find_first_of("?#"));
   return line;
 }
 

@@ -39,8 +39,10 @@ Result<StoreUrl> parse_store_url(const std::string& url);
 std::string redact_store_url(const std::string& url);
 
 // The `path` recorded for a key-list line: the line as written, minus what
-// can carry a secret: a URL's query and user info, and, for an http(s) store
-// (whose relative keys are URL text), a relative key's query.
+// can carry a secret: an http(s) or Azure URL's query, fragment and user info,
+// the user info of an s3://, gs:// or file:// URL (whose '?' and '#' belong to
+// the key), and, for an http(s) store (whose relative keys are URL text), a
+// relative key's query.
 std::string key_line_for_output(const std::string& store_url, const std::string& line);
 
 // Splits the URL or path of one object into the store that holds it and its

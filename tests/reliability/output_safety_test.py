@@ -169,6 +169,38 @@ def test_lock(binary, tmp):
             print(f"lock/kill-9: a live holder refused --resume (exit 2, its pid named); after kill -9 "
                   f"({len(kept)} parts committed) --resume completed: {rows} rows, {distinct} distinct")
 
+            # OUT_DIR renamed mid-run and a new directory made in its place: the old run
+            # must never commit there (it locked the old one; another run may own the new).
+            out = os.path.join(tmp, "out-moved")
+            os.makedirs(out)
+            mover = start(binary, [scfg, "--keys", kf, "--quiet"], out, env)
+            deadline = time.monotonic() + 60
+            while not parts(out) and time.monotonic() < deadline and mover.poll() is None:
+                time.sleep(0.05)
+            os.rename(out, out + ".old")
+            os.makedirs(out)
+            _, err = mover.communicate(timeout=120)
+            # It fails at its next commit ("was moved or replaced") or, when the new
+            # directory is not there yet, at its next open: either way, exit 1.
+            check(mover.returncode == 1, f"the moved run: exit {mover.returncode}: {err[-500:]}")
+            check(os.listdir(out) == [], f"the moved run wrote into the new directory: {os.listdir(out)}")
+            print(f"lock/moved: the renamed run failed (exit 1: {err.strip()[-120:]}) and left the new "
+                  f"directory empty")
+
+    # A lock file that is a symbolic link is never written through (it would
+    # truncate the file it names); the run refuses with exit 2.
+    for name, extra in ((".tiff-dumper.lock", []), (".tiff-dumper-s0000.lock", ["--shard", "0/2"])):
+        out = os.path.join(tmp, "out-link" + name)
+        os.makedirs(out)
+        victim = os.path.join(tmp, "victim" + name)
+        with open(victim, "w") as f:
+            f.write("precious\n")
+        os.symlink(victim, os.path.join(out, name))
+        r, _ = headers(binary, [cfg, *extra], out, env, expect=2, timeout=60)
+        check(open(victim).read() == "precious\n", f"{name}: the file a symlinked lock names was changed")
+        check("symbolic link" in r.stderr, f"{name}: unclear refusal: {r.stderr}")
+        print(f"lock/symlink {name}: refused (exit 2), the linked file unchanged")
+
 
 def trace_calls(path):
     """[(call, [paths])] from `strace -f -y` output: fsync/fdatasync fds and rename paths."""

@@ -105,6 +105,15 @@ TEST(StoreUrl, KeyLinesLoseTheirQueries) {
   EXPECT_EQ(key_line_for_output("https://h/", "https://u:pw@h/a.tif?X-Amz-Signature=S"), "https://h/a.tif");
   EXPECT_EQ(key_line_for_output("https://h/", "a.tif?sig=S"), "a.tif");
   EXPECT_EQ(key_line_for_output("s3://b", "a?b.tif"), "a?b.tif");  // an S3 key may hold '?'
+  // Whatever the path holds before the query (a space, ',' or ';' end free text, not a URL).
+  EXPECT_EQ(key_line_for_output("https://h/", "https://h/a,b.tif?X-Amz-Signature=S"), "https://h/a,b.tif");
+  EXPECT_EQ(key_line_for_output("https://h/", "https://h/c;d e.tif?sig=S;x"), "https://h/c;d e.tif");
+  EXPECT_EQ(key_line_for_output("https://h/", "c d.tif?sig=S#f"), "c d.tif");
+  EXPECT_EQ(redact_store_url("https://u:pw@h/a b,c.tif?sig=S"), "https://h/a b,c.tif");
+  // In s3:// and gs:// lines '?' belongs to the key: distinct keys keep distinct paths.
+  EXPECT_EQ(key_line_for_output("s3://b", "s3://b/y.tif?v=1"), "s3://b/y.tif?v=1");
+  EXPECT_NE(key_line_for_output("s3://b", "s3://b/y.tif?v=1"), key_line_for_output("s3://b", "s3://b/y.tif?v=2"));
+  EXPECT_EQ(key_line_for_output("gs://b", "gs://u:pw@b/y.tif"), "gs://b/y.tif");
 }
 
 TEST(Redact, UrlsAndRegisteredSecrets) {

@@ -333,6 +333,9 @@ void expect_recovers(const std::string& scenario, long expected_hits, uint64_t e
   EXPECT_EQ(hits(env.fault, path), expected_hits) << scenario;
   EXPECT_EQ(o.stats.retries, expected_retries) << scenario;
   EXPECT_EQ(o.stats.requests, expected_retries + 1) << scenario;
+  // The bytes of the failed attempts (a stall's first 2 bytes) count too.
+  EXPECT_EQ(o.response->wire_bytes, o.stats.bytes_received) << scenario;
+  if (scenario == "stall1") EXPECT_EQ(o.response->wire_bytes, o.response->body.size() + 2);
   figure("retry_" + scenario, std::to_string(o.stats.retries) + " retries, " + std::to_string(hits(env.fault, path)) +
                                   " server hits, " + std::to_string(o.seconds).substr(0, 4) + " s");
 }

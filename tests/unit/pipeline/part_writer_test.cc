@@ -175,5 +175,25 @@ TEST(OutputDir, ASecondRunOnTheSameOutputFailsNamingTheHolder) {
   EXPECT_TRUE(fs::is_empty(dir.path));
 }
 
+TEST(OutputDir, NothingIsCommittedIntoADirectoryThatReplacedTheLockedOne) {
+  TempDir dir;
+  const fs::path out_path = dir.path / "out";
+  fs::create_directory(out_path);
+  auto out = OutputDir::prepare(out_path.string(), Shard{}, OutputMode::fresh);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  // Renamed away mid-run, and a new directory (another run's, say) put in its place.
+  fs::rename(out_path, dir.path / "out.old");
+  fs::create_directory(out_path);
+  touch(fs::path(out->part_tmp_path(0)));
+  touch(fs::path(out->keys_tmp_path(0)));
+  Status committed = out->commit_part(0);
+  ASSERT_FALSE(committed.ok());
+  EXPECT_NE(committed.error().message.find("was moved or replaced"), std::string::npos) << committed.error().message;
+  EXPECT_FALSE(fs::exists(out->part_path(0)));
+  Status manifest = out->write_manifest(RunCounts{}, {});
+  ASSERT_FALSE(manifest.ok());
+  EXPECT_FALSE(fs::exists(out->manifest_path()));
+}
+
 }  // namespace
 }  // namespace td::pipeline
