@@ -50,10 +50,27 @@ def log(msg):
     print(f"callgrind: {msg}", file=sys.stderr, flush=True)
 
 
+def qualified_name(fn):
+    """The function's qualified name from a demangled signature: what follows
+    the last space outside <> before the argument list (template functions are
+    demangled with their return type first)."""
+    depth, start = 0, 0
+    for i, ch in enumerate(fn):
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth -= 1
+        elif ch == "(" and depth == 0:
+            break
+        elif ch == " " and depth == 0:
+            start = i + 1
+    return fn[start:]
+
+
 def part_of(fn):
-    # Demangled names: "td::tiff::Foo::bar(...)", maybe preceded by a return type.
+    q = qualified_name(fn)
     for name, prefix in PARTS:
-        if fn.startswith(prefix) or (" " + prefix) in fn.split("(", 1)[0]:
+        if q.startswith(prefix):
             return name
     if MEM.match(fn):
         return "memset/memcpy/read"
@@ -147,6 +164,7 @@ def run(binary, n=3600, concurrency=4, out=None, quiet=False):
     os.makedirs(bench.CACHE, exist_ok=True)
     root, stems = corpus(n)
     work = tempfile.mkdtemp(prefix="td-callgrind-")
+    os.makedirs(os.path.join(work, "out"))
     cg_file = os.path.join(bench.CACHE, f"callgrind.out.{n}")
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg_file}", "--compress-strings=no",
            "--compress-pos=no", "--fair-sched=yes",
@@ -166,9 +184,13 @@ def run(binary, n=3600, concurrency=4, out=None, quiet=False):
                          capture_output=True, text=True).stdout
     top = []
     for line in ann.splitlines():
-        mm = re.match(r"^\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+(?:\S+:)?(.*?)\s*(\[.*\])?$", line)
+        mm = re.match(r"^\s*([\d,]+)\s+\(\s*([\d.]+)%\)\s+(.*?)\s*(\[[^\]]*\])?$", line)
         if mm and len(top) < 25 and "PROGRAM TOTALS" not in line:
-            top.append((int(mm.group(1).replace(",", "")), mm.group(3)))
+            fn = mm.group(3)
+            i = fn.find(":")  # "file:function" ("???:" when unknown)
+            if i >= 0 and fn[i + 1:i + 2] != ":":
+                fn = fn[i + 1:]
+            top.append((int(mm.group(1).replace(",", "")), fn))
 
     per = total / n
     td_sum = sum(incl[name] for name, _ in PARTS)
