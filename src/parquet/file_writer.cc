@@ -51,6 +51,24 @@ class ParquetFileWriter final : public FileWriter {
     return Status::ok_status();
   }
 
+  Status write_batch(const RowBatch& batch) override {
+    if (auto st = usable(); !st.ok()) return st;
+    if (&batch.layout() != &layout_ && batch.layout().leaves.size() != layout_.leaves.size())
+      return Error{ErrorKind::invalid_value, "batch built on another schema"};
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (batch.columns()[i].leaf().path != layout_.leaves[i].path)
+        return Error{ErrorKind::invalid_value, "batch built on another schema"};
+    }
+    if (batch.num_rows() == 0) return Status::ok_status();
+    for (size_t i = 0; i < columns_.size(); ++i) columns_[i].append(batch.columns()[i]);
+    rows_ += batch.num_rows();
+    rows_in_group_ += batch.num_rows();
+    if (rows_in_group_ >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
+    return Status::ok_status();
+  }
+
+  const SchemaLayout& layout() const override { return layout_; }
+
   uint64_t rows_written() const override { return rows_; }
 
   Status close() override {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "parquet/output_sink.h"
+#include "parquet/row_batch.h"
 #include "parquet/schema.h"
 #include "parquet/writer_options.h"
 #include "util/status.h"
@@ -36,6 +37,12 @@ class FileWriter {
   // `row` is a Value::fields with one value per schema field. A row that does
   // not match the schema is an invalid_value error and is not written.
   virtual Status write_row(const Value& row) = 0;
+  // Appends every row of `batch`, which must have been built on this writer's
+  // layout() (else invalid_value, nothing written). The row-group bounds are
+  // checked after the whole batch: a row group ends at a batch boundary.
+  virtual Status write_batch(const RowBatch& batch) = 0;
+  // The schema's leaves and levels: build RowBatches on it.
+  virtual const SchemaLayout& layout() const = 0;
   virtual uint64_t rows_written() const = 0;
   // Flushes the last row group and the footer, then closes the file.
   virtual Status close() = 0;
