@@ -175,14 +175,30 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
   return Value::fields(std::move(fields));
 }
 
-Value other_tags_value(const tiff::Ifd& ifd) {
+std::string not_loaded_json(const tiff::Tag& t) {
+  const char* type = tiff::field_type_name(t.type_code);
+  return std::string(R"({"not_loaded":{"type":")") + (type ? type : std::to_string(t.type_code)) +
+         R"(","count":)" + std::to_string(t.count) + "}}";
+}
+
+// Values whose JSON text is longer than this are written as not-loaded markers when the
+// row is over its memory budget: short ones cost less than the marker.
+constexpr size_t kShortValueJson = 64;
+
+// `shrink`: write long values as markers; `*shrunk` counts them.
+Value other_tags_value(const tiff::Ifd& ifd, bool shrink = false, size_t* shrunk = nullptr) {
   Value::Map entries;
   std::bitset<65536> seen;  // no allocation, and O(1) however many tags a hostile IFD holds
   for (const auto& t : ifd.tags) {
     // A repeated code keeps its first entry, as the columns (and libtiff) do.
     if (has_own_column(t.code) || seen.test(t.code)) continue;
     seen.set(t.code);
-    entries.emplace_back(Value(std::to_string(t.code)), Value(tag_values_json(t)));
+    std::string json = tag_values_json(t);
+    if (shrink && json.size() > kShortValueJson && t.loaded()) {
+      json = not_loaded_json(t);
+      ++*shrunk;
+    }
+    entries.emplace_back(Value(std::to_string(t.code)), Value(std::move(json)));
   }
   return Value::map(std::move(entries));
 }
@@ -256,16 +272,27 @@ uint64_t value_bytes(const Value& value) {
       value.raw());
 }
 
+Value warnings_value(const std::vector<tiff::Warning>& warnings) {
+  if (warnings.empty()) return {};
+  Value::List items;
+  items.reserve(warnings.size());
+  for (const tiff::Warning& w : warnings) {
+    items.push_back(fields_of(Value(w.kind), Value(static_cast<int64_t>(w.ifd)),
+                              w.tag ? Value(static_cast<int64_t>(*w.tag)) : Value(), text(w.message)));
+  }
+  return Value::list(std::move(items));
+}
+
 std::string tag_values_json(const tiff::Tag& t) {
   // Integers (most tags) are written directly: building an nlohmann tree per
   // tag, dumping it, cost more than the rest of the tag's row work. Text and
   // floating point keep nlohmann's escaping and shortest round-trip doubles.
   std::string out;
   std::visit(
-      [&out](const auto& v) {
+      [&out, &t](const auto& v) {
         using V = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<V, std::monostate>) {
-          out = "null";
+          out = not_loaded_json(t);
         } else if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
           append_array(out, v, [&out](const tiff::Rational& r) {
             out.push_back('[');
@@ -326,6 +353,7 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   uint64_t header_bytes = h.first_data_offset ? std::max(*h.first_data_offset, h.metadata_end) : h.metadata_end;
   set("header_bytes", Value(static_cast<int64_t>(header_bytes)));
   set("geokeys", geokeys_value(h.geokeys));
+  set("warnings", warnings_value(h.warnings));
   if (h.ifds.empty()) return Value::fields(std::move(row));
 
   const tiff::Ifd& ifd = h.ifds.front();
@@ -364,8 +392,25 @@ parquet::Value build_row(const ObjectOutcome& outcome) {
   // Rows wait in the queue to the writer (up to --concurrency of them): each is bounded
   // by what was read. Checked once built: one row at a time per thread is transient.
   if (const uint64_t budget = row_budget(h.span_bytes); h.span_bytes > 0) {
-    uint64_t used = 0;
-    for (size_t i = 0; i < row.size() && used <= budget; ++i) used += value_bytes(row[i]);
+    auto used_bytes = [&] {
+      uint64_t used = 0;
+      for (size_t i = 0; i < row.size() && used <= budget; ++i) used += value_bytes(row[i]);
+      return used;
+    };
+    uint64_t used = used_bytes();
+    if (used > budget) {  // keep the row: long other_tags values become markers
+      size_t shrunk = 0;
+      set("other_tags", other_tags_value(ifd, true, &shrunk));
+      if (shrunk > 0) {
+        std::vector<tiff::Warning> warnings = h.warnings;
+        warnings.push_back({"value_not_loaded", 0, std::nullopt,
+                            std::to_string(shrunk) + " values of other_tags are written as not_loaded: the row "
+                            "would take more than " + std::to_string(budget) + " bytes of memory (8 x the " +
+                            std::to_string(h.span_bytes) + " bytes the header occupies + 65536)"});
+        set("warnings", warnings_value(warnings));
+      }
+      used = used_bytes();
+    }
     if (used > budget) {
       const std::string message = "the row's values would take more than " + std::to_string(budget) +
                                   " bytes of memory (8 x the " + std::to_string(h.span_bytes) +

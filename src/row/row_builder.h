@@ -30,8 +30,10 @@ struct ObjectOutcome {
 // one distinct, reversible text per distinct key.
 // A row holds tag values as JSON text (escapes, digits) and one Value per item, so it
 // can take several times the decoded header. A row whose values would take more than
-// row_budget(header->span_bytes) bytes of memory becomes an error row (limit_exceeded)
-// instead; headers with span_bytes 0 (built by hand, not read) are not checked.
+// row_budget(header->span_bytes) bytes of memory writes `other_tags` values longer than
+// a few bytes as not-loaded markers, with a value_not_loaded warning; only if it is still
+// over does it become an error row (limit_exceeded). Headers with span_bytes 0 (built by
+// hand, not read) are not checked.
 parquet::Value build_row(const ObjectOutcome& outcome);
 
 // Memory a row may take for a header occupying `span_bytes` bytes: 8 x that + 64 KiB
@@ -42,8 +44,14 @@ uint64_t row_budget(uint64_t span_bytes);
 uint64_t value_bytes(const parquet::Value& value);
 
 // JSON text of a tag's values, as stored in `other_tags`: a scalar for one
-// value, an array otherwise; RATIONALs as [numerator, denominator]; null when
-// the values were not loaded.
+// value, an array otherwise; RATIONALs as [numerator, denominator]. Values that were
+// not loaded (past the end of the object, over a budget, unknown type; the header's
+// warnings say why) are {"not_loaded":{"type":"BYTE","count":15198}}, with the TIFF 6.0
+// type name (or the type code as text when unknown) — never null, which would read as
+// "absent".
 std::string tag_values_json(const tiff::Tag& tag);
+
+// The `warnings` column: one {kind, ifd, tag, message} per warning; null when none.
+parquet::Value warnings_value(const std::vector<tiff::Warning>& warnings);
 
 }  // namespace td::row

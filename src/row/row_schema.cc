@@ -84,6 +84,12 @@ parquet::Schema make_schema() {
   f.push_back(int_column("bytes_read"));
   f.push_back(Node::string("error_kind"));
   f.push_back(Node::string("error"));
+  // What was skipped while keeping the rest (tiff::Warning); null when nothing was.
+  f.push_back(Node::list("warnings", Node::group("element", {
+      Node::string("kind", false),
+      Node::primitive("ifd", Physical::int32, Logical::int32, false),
+      Node::primitive("tag", Physical::int32, Logical::int32),
+      Node::string("message", false)})));
   return s;
 }
 

@@ -23,6 +23,9 @@ enum class FieldType : uint16_t {
 
 // Size in bytes of one value of a field type, or 0 for an unknown type.
 uint32_t field_type_size(uint16_t type_code);
+// Name of a field type as TIFF 6.0 section 2 and BigTIFF spell it ("BYTE", "LONG8"), or
+// nullptr for an unknown type.
+const char* field_type_name(uint16_t type_code);
 
 struct Rational { int64_t numerator; int64_t denominator; };
 
