@@ -76,8 +76,8 @@ struct WorkItem {
 
 // Shared counters and the first fatal error, visible to every stage.
 struct RunState {
-  std::atomic<uint64_t> listed{0}, skipped{0}, other_shards{0}, resumed{0}, done{0}, errors{0}, requests{0},
-      bytes_read{0};
+  std::atomic<uint64_t> listed{0}, skipped{0}, other_shards{0}, resumed{0}, done{0}, errors{0}, warned{0},
+      requests{0}, bytes_read{0};
   std::atomic<bool> failed{false};
   std::mutex mu;
   std::optional<Error> fatal;
@@ -297,7 +297,11 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
       if (st.failed.load()) break;
       if (auto written = writer.write(row); written.ok()) {
         st.done++;
-        if (*written == PartWriter::Written::error_row) st.errors++;  // rejected by the writer: its error row
+        if (*written == PartWriter::Written::error_row) {
+          st.errors++;  // rejected by the writer: its error row
+        } else if (row::row_has_warnings(row)) {
+          st.warned++;
+        }
       } else {
         const Error& e = written.error();
         st.fail(Error{e.kind, "writing Parquet failed: " + e.message});
@@ -323,6 +327,7 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   summary.skipped = st.skipped;
   summary.errors = st.errors;
   summary.ok = st.done - st.errors;
+  summary.with_warnings = st.warned;
   summary.requests = st.requests;
   summary.bytes_read = st.bytes_read;
   summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -333,7 +338,7 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   }
   std::vector<std::string> all_files = out.existing_parts();
   all_files.insert(all_files.end(), summary.files.begin(), summary.files.end());
-  RunCounts counts{summary.listed, summary.ok, summary.errors, summary.resumed};
+  RunCounts counts{summary.listed, summary.ok, summary.errors, summary.resumed, summary.with_warnings};
   if (Status m = out.write_manifest(counts, all_files); !m.ok()) return m.error();
   return summary;
 }

@@ -272,6 +272,12 @@ uint64_t value_bytes(const Value& value) {
       value.raw());
 }
 
+bool row_has_warnings(const Value& row) {
+  const auto* box = std::get_if<Value::FieldsBox>(&row.raw());
+  const size_t i = column_index("warnings");
+  return box != nullptr && i < box->fields.size() && !box->fields[i].is_null();
+}
+
 Value warnings_value(const std::vector<tiff::Warning>& warnings) {
   if (warnings.empty()) return {};
   Value::List items;

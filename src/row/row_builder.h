@@ -51,6 +51,9 @@ uint64_t value_bytes(const parquet::Value& value);
 // "absent".
 std::string tag_values_json(const tiff::Tag& tag);
 
+// True when `row` (a build_row result) has a non-null `warnings` column.
+bool row_has_warnings(const parquet::Value& row);
+
 // The `warnings` column: one {kind, ifd, tag, message} per warning; null when none.
 parquet::Value warnings_value(const std::vector<tiff::Warning>& warnings);
 
