@@ -92,7 +92,9 @@ struct GeoKeyDirectory {
 //            ifd_budget_reached       Limits::max_ifds IFDs read; the chain ends
 //            metadata_budget_reached  Limits::max_bytes or the decoded-memory budget is
 //                                     spent; what needs more is not loaded
-//            value_not_loaded         (row level) a value left out of `other_tags` to
+//            more_warnings            more than 8 tags of one IFD have warnings: the
+//                                     first 8 are listed, this one counts the rest
+//            value_not_loaded         (row level) values left out of `other_tags` to
 //                                     keep the row within its memory budget
 //   ifd:     index of the IFD concerned (for a chain that ends: the last IFD kept)
 //   tag:     tag code, when one tag is concerned

@@ -57,6 +57,10 @@ void ParsePass::fail(ErrorKind kind, std::string message) {
 
 void ParsePass::warn(const char* kind, uint32_t ifd, std::optional<uint16_t> tag,
                      std::string message) {
+  if (tag && ++ifd_tag_warnings_ > kMaxTagWarningsPerIfd) return;  // counted, summed up later
+  // Warnings take memory too: charged like decoded values, so a header of many bad tags
+  // ends its chain on the budget instead of growing a list without bound.
+  charge(sizeof(Warning) + message.size());
   header.warnings.push_back(Warning{kind, ifd, tag, std::move(message)});
 }
 
@@ -266,6 +270,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   }
   const size_t needs_before = needs.size();
   const size_t warnings_before = header.warnings.size();
+  ifd_tag_warnings_ = 0;
   ifd_read_end_ = 0;
   std::vector<ByteRange> spans;  // this IFD's ranges, kept with it in the cache
   ifd_spans_ = &spans;
@@ -350,6 +355,12 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     if (!parse_entry(index, entries + i * entry_size, ifd, start)) return std::nullopt;
   }
   const uint64_t next = cursor_.uint(entries + n * entry_size, static_cast<unsigned>(next_size));
+  if (ifd_tag_warnings_ > kMaxTagWarningsPerIfd) {
+    const uint64_t more = ifd_tag_warnings_ - kMaxTagWarningsPerIfd;
+    ifd_tag_warnings_ = 0;  // the summary itself is not counted
+    warn("more_warnings", index, std::nullopt,
+         std::to_string(more) + " more tags of " + what() + " have warnings, not listed");
+  }
 
   // Image data starts at the first strip or tile that has bytes.
   std::optional<uint64_t> first_data;

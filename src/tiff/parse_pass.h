@@ -20,6 +20,10 @@
 
 namespace td::tiff {
 
+// Tag warnings listed per IFD; more are summed up in one more_warnings warning, so a
+// hostile IFD of 65,535 bad tags yields 9 warnings, not 65,535.
+inline constexpr uint32_t kMaxTagWarningsPerIfd = 8;
+
 // Bytes read from the start of a structure whose size is not known yet (the file
 // header, an IFD): one round trip usually brings the whole IFD and its values.
 inline constexpr uint64_t kReadAhead = 16 * 1024;
@@ -110,6 +114,7 @@ class ParsePass {
   std::vector<Ifd*> chain_;        // the IFDs walked, in the cache or in partial_
   std::deque<Ifd> partial_;        // IFDs still missing values (deque: stable addresses)
   uint64_t ifd_read_end_ = 0;      // one past the last byte read for the current IFD
+  uint32_t ifd_tag_warnings_ = 0;  // tag warnings of the current IFD, listed or not
   ByteCursor cursor_{ByteOrder::little};
   uint64_t header_size_ = 8;  // 16 for BigTIFF
 };
