@@ -127,6 +127,7 @@ void ParsePass::run() {
   header.ifds.reserve(chain_.size());
   for (Ifd* ifd : chain_) header.ifds.push_back(std::move(*ifd));
   cache_.clear();
+  ifd_tag_warnings_ = 0;  // the per-IFD cap is not for the GeoKeys warning
   for (uint32_t i = 0; i < header.ifds.size(); ++i) {
     const Ifd& ifd = header.ifds[i];
     if (ifd.find(tag::geo_key_directory) == nullptr) continue;
