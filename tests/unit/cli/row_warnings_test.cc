@@ -44,7 +44,7 @@ TEST(RowWarnings, ColumnListsEveryWarning) {
   const parquet::Value row = build_row(outcome_with(warnings));
   EXPECT_TRUE(row_has_warnings(row));
   nlohmann::ordered_json j = row_to_json(row);
-  EXPECT_EQ(j["warnings"], nlohmann::json::parse(R"([
+  EXPECT_EQ(j["warnings"], nlohmann::ordered_json::parse(R"([
       {"kind": "tag_value_out_of_bounds", "ifd": 0, "tag": 50001, "message": "value of tag 50001 lies past the end"},
       {"kind": "ifd_loop", "ifd": 2, "tag": null, "message": "the next-IFD offset 8 of IFD 2 revisits IFD 0"}])"));
   EXPECT_TRUE(j["error_kind"].is_null());
@@ -67,7 +67,7 @@ TEST(RowWarnings, LongArraysInFullAndMarkersForValuesNotLoaded) {
   ASSERT_TRUE(j["other_tags"]["700"].is_array());
   EXPECT_EQ(j["other_tags"]["700"].size(), 15198u);
   EXPECT_EQ(j["other_tags"]["50001"],
-            nlohmann::json::parse(R"({"not_loaded": {"type": "ASCII", "count": 3900000000}})"));
+            nlohmann::ordered_json::parse(R"({"not_loaded": {"type": "ASCII", "count": 3900000000}})"));
   nlohmann::ordered_json raw = header_to_raw_json(*outcome_with({}).header);
   EXPECT_EQ(raw["ifds"][0]["tags"][1]["values"].size(), 15198u);  // no 1,024-value cap
 }
