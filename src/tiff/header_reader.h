@@ -60,8 +60,8 @@ struct ByteRange {
 
 class HeaderReader {
  public:
-  // object_size: total size of the object if known (ranges are clamped to it and
-  // structures past it are `truncated`); nullopt when unknown.
+  // object_size: total size of the object if known (ranges are clamped to it; structures
+  // past it are `truncated` errors within IFD 0's table, warnings after); nullopt when unknown.
   explicit HeaderReader(Limits limits = {}, std::optional<uint64_t> object_size = std::nullopt);
 
   // Makes bytes [offset, offset + bytes.size()) available. Overlapping feeds are fine.
