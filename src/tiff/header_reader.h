@@ -38,10 +38,12 @@ struct Limits {
   uint64_t max_bytes = 16ull << 20;    // bytes fed/requested per object (CLI --max-header-bytes)
   // Memory the decoded header may take: decoded_base_bytes + decoded_per_byte x the bytes
   // the header occupies (file header, IFDs and the values they point to, each byte once;
-  // Header::span_bytes), whatever was fed. Counted at each decode, containers included: sizeof(Ifd) per IFD, sizeof(Tag) per
-  // entry, each value at its decoded size (a BYTE becomes an 8-byte integer), the GeoKeys.
-  // Beyond it the rest is not decoded (a Warning; an error only within IFD 0's table): a small header cannot expand (tags
-  // sharing one value, many IFDs repeating it, BYTE arrays widened) into large memory.
+  // Header::span_bytes), whatever was fed. Counted at each decode, containers included:
+  // sizeof(Ifd) per IFD, sizeof(Tag) per entry, each value at its decoded size (a BYTE
+  // becomes an 8-byte integer), the GeoKeys, the warnings. What would pass it is not
+  // decoded (a Warning; an error only for IFD 0's entry table), so a small header cannot
+  // expand (tags sharing one value, many IFDs repeating it, BYTE arrays widened) into
+  // large memory.
   uint64_t decoded_per_byte = 8;
   uint64_t decoded_base_bytes = 64 * 1024;
 };
