@@ -254,5 +254,27 @@ TEST(Salvage, CachedIfdReplaysItsWarningsOnce) {
   expect_warning(h->warnings[0], "tag_value_out_of_bounds", 0, kIccProfile);
 }
 
+// Object size unknown (a server that gives none): the end is learned from a feed that comes
+// up short, and a value beyond it is a warning, as with a known size.
+TEST(Salvage, ValuePastAnEndLearnedFromAShortFeed) {
+  TiffBuilder b;
+  b.add_ifd();
+  core_tags(b);
+  b.field(kIccProfile, 7, 3144, 100'000);
+  auto bytes = b.build();
+  HeaderReader reader;  // no object size
+  reader.feed(0, bytes);
+  auto step = reader.advance();
+  ASSERT_EQ(step.needed.size(), 1u);
+  EXPECT_EQ(step.needed[0].offset, 100'000u);
+  reader.feed(100'000, {});  // nothing there
+  step = reader.advance();
+  ASSERT_TRUE(step.header) << step.error->describe();
+  ASSERT_EQ(step.header->warnings.size(), 1u);
+  expect_warning(step.header->warnings[0], "tag_value_out_of_bounds", 0, kIccProfile);
+  EXPECT_NE(step.header->warnings[0].message.find("it ends at or before 100000"), std::string::npos)
+      << step.header->warnings[0].message;
+}
+
 }  // namespace
 }  // namespace td::tiff::testing
