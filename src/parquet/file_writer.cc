@@ -13,6 +13,7 @@
 #include "parquet/metadata.h"
 #include "parquet/schema_layout.h"
 #include "parquet/shredder.h"
+#include "util/version.h"
 
 namespace td::parquet {
 
@@ -36,7 +37,7 @@ Error io_error(const std::string& what, const std::string& path, int err) {
 std::string full_created_by(const std::string& created_by) {
   // Readers parse "<application> version <semver>"; add ours if the caller did not.
   if (created_by.find(" version ") != std::string::npos) return created_by;
-  return created_by + " version " TD_VERSION;
+  return created_by + " version " + td::version();
 }
 
 class ParquetFileWriter final : public FileWriter {
