@@ -127,10 +127,10 @@ TEST(PagedListing, StripsTheRootAndFollowsTokens) {
   FakeBackend b;
   Script s;
   s.answers.push_back(respond(200, "r/a\nr/b\nnext:T1\nEND"));
-  s.answers.push_back(respond(200, "r/c\nelsewhere/x\nEND"));
+  s.answers.push_back(respond(200, "r/c\nrx/not-under-root\nEND"));
   Collected got;
   ASSERT_TRUE(run_list(b, s, "r/", "", got, 5).ok());
-  EXPECT_EQ(got.keys, (std::vector<std::string>{"a", "b", "c"}));  // "elsewhere/x" is not under the root
+  EXPECT_EQ(got.keys, (std::vector<std::string>{"a", "b", "c"}));  // "rx/..." is not under the root "r/"
   EXPECT_EQ(got.pages, 2);
   ASSERT_EQ(s.urls.size(), 2u);
   EXPECT_NE(s.urls[0].find("prefix=r/&max=2&token=&"), std::string::npos) << s.urls[0];  // clamped to 2
