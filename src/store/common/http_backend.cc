@@ -19,4 +19,8 @@ Result<ObjectInfo> HttpBackend::parse_stat(const http::Response& response) const
   return object_info_from_response(response, /*head_request=*/true);
 }
 
+void apply_redirect_policy(const HttpBackend& backend, SignedRequest& call) {
+  call.request.follow_redirects = backend.follows_redirects() && !call.prepare;
+}
+
 }  // namespace td::store

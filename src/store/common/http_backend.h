@@ -88,6 +88,14 @@ class HttpBackend {
   // Content-Length, ETag and Last-Modified (object_info_from_response).
   virtual Result<ObjectInfo> parse_stat(const http::Response& response) const;
 
+  // Redirect policy: whether requests follow 3xx redirects (RFC 9110 §15.4;
+  // at most 5, http/https only: http::Request::follow_redirects). The core
+  // applies it to every request it sends, and never to one with a signer:
+  // credential headers would follow the redirect to another host. Signed
+  // stores keep the default and report a 3xx as an error (S3's 301 names the
+  // bucket's region).
+  virtual bool follows_redirects() const { return false; }
+
   // --- errors ---
   // The Error for a response the core does not accept (a listing or stat
   // that is not 200, a GET that is not 200/206/416). Its kind must come from
@@ -98,5 +106,9 @@ class HttpBackend {
   virtual Error status_error(const http::Response& response, HttpOp op, const std::string& full_key,
                              const std::string& url) = 0;
 };
+
+// Applies the backend's redirect policy to `call` (HttpBackend::follows_redirects):
+// follow only when the backend says so and the request carries no signer.
+void apply_redirect_policy(const HttpBackend& backend, SignedRequest& call);
 
 }  // namespace td::store

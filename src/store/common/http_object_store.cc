@@ -47,6 +47,7 @@ void HttpObjectStore::read_range(const ObjectInfo& object, uint64_t offset, uint
   }
   std::string key = root_ + object.key;
   SignedRequest call = backend_->get_request(key, range_header_value(offset, length));
+  apply_redirect_policy(*backend_, call);
   // A server that ignores Range sends the object from byte 0: the engine
   // discards up to `offset` and stops once the range is in hand (error
   // documents are kept up to http::kMaxErrorBodyBytes).
@@ -69,6 +70,7 @@ void HttpObjectStore::read_range(const ObjectInfo& object, uint64_t offset, uint
 Result<ObjectInfo> HttpObjectStore::stat(const std::string& key) {
   std::string full = root_ + key;
   SignedRequest call = backend_->stat_request(full);
+  apply_redirect_policy(*backend_, call);
   auto r = engine_->perform(call.request, call.prepare);
   if (!r.ok()) return with_context(r.error(), backend_->what(HttpOp::stat, full));
   if (r->status != 200) return backend_->status_error(*r, HttpOp::stat, full, call.request.url);

@@ -7,10 +7,11 @@
 //                      (http::Request::range_offset/range_length), answered
 //                      by ranged_get_result();
 //   stat:              the backend's stat request (a HEAD), 200 required.
-// Redirects are the backend's choice per request (http::Request::
-// follow_redirects: plain HTTP follows them, signed requests never do).
+// Redirects follow the backend's policy (HttpBackend::follows_redirects:
+// plain HTTP follows them; a signed request never does).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 

@@ -26,6 +26,7 @@ bool strip_root(const std::string& root, std::string& key) {
 Result<ListingPage> fetch_list_page(HttpBackend& backend, const PerformFn& perform, const std::string& full_prefix,
                                     size_t max_keys, const std::string& token, const std::string& delimiter) {
   SignedRequest call = backend.list_request(full_prefix, max_keys, token, delimiter);
+  apply_redirect_policy(backend, call);
   std::string what = backend.what(HttpOp::list, full_prefix);
   if (what.empty()) what = "listing " + backend.describe(full_prefix);
   for (int attempt = 1;; ++attempt) {

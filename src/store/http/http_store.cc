@@ -55,7 +55,6 @@ SignedRequest PlainHttpBackend::get_request(const std::string& key, const std::s
   SignedRequest call;
   call.request.url = url_for(key);
   call.request.headers.emplace_back("Range", range);
-  call.request.follow_redirects = true;
   return call;
 }
 
@@ -63,7 +62,6 @@ SignedRequest PlainHttpBackend::stat_request(const std::string& key) const {
   SignedRequest call;
   call.request.method = "HEAD";
   call.request.url = url_for(key);
-  call.request.follow_redirects = true;
   return call;
 }
 

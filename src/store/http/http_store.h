@@ -34,6 +34,7 @@ class PlainHttpBackend : public HttpBackend {
   std::string describe(const std::string& key) const override;  // the redacted URL
   std::string what(HttpOp, const std::string&) const override { return ""; }  // the engine names the URL
   Error list_unsupported() const override;  // config: HTTP cannot enumerate objects
+  bool follows_redirects() const override { return true; }  // unsigned: presigned URLs, moved files
   SignedRequest get_request(const std::string& key, const std::string& range) const override;
   SignedRequest stat_request(const std::string& key) const override;  // HEAD
   Error status_error(const http::Response& response, HttpOp op, const std::string& key,

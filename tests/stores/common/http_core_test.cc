@@ -68,7 +68,9 @@ class FakeBackend : public HttpBackend {
     ++status_errors;
     return Error{http_status_kind(response.status), "fake " + key + ": HTTP " + std::to_string(response.status)};
   }
+  bool follows_redirects() const override { return follow; }
   int status_errors = 0;
+  bool follow = false;
 };
 
 http::Response respond(long status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
@@ -279,6 +281,21 @@ TEST(HttpObjectStore, ReadsAtAKnownEndNeedNoRequest) {
   EXPECT_EQ(r->object_size, 0u);
   EXPECT_EQ(store.engine_stats().requests, 0u);
   EXPECT_EQ(store.describe("k.tif"), "fake://b/r/k.tif");
+}
+
+TEST(RedirectPolicy, OnlyUnsignedRequestsOfAFollowingBackend) {
+  FakeBackend b;
+  SignedRequest plain = b.get_request("k", "bytes=0-1");
+  apply_redirect_policy(b, plain);
+  EXPECT_FALSE(plain.request.follow_redirects);  // the default: a 3xx is an answer, not a detour
+  b.follow = true;
+  apply_redirect_policy(b, plain);
+  EXPECT_TRUE(plain.request.follow_redirects);
+  SignedRequest signed_call = b.get_request("k", "bytes=0-1");
+  signed_call.request.follow_redirects = true;
+  signed_call.prepare = [](http::Request&) { return Status(); };
+  apply_redirect_policy(b, signed_call);
+  EXPECT_FALSE(signed_call.request.follow_redirects);  // credentials never follow a redirect
 }
 
 TEST(Version, FromTheBuildInOnePlace) {
