@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "parquet/file_writer.h"
+#include "parquet/writer_options.h"
 
 namespace td::cli {
 

@@ -38,39 +38,60 @@ void ColumnBuffer::add_null(int16_t rep, int16_t def) {
 }
 
 void ColumnBuffer::add_value(int16_t rep, const Value& v) {
-  add_levels(rep, leaf_.max_def);
   const auto& raw = v.raw();
   switch (leaf_.physical) {
-    case Physical::boolean: {
-      const bool b = std::get<bool>(raw);
-      if (bool_bits_ == 0) values_.push_back('\0');
-      if (b) values_.back() = static_cast<char>(values_.back() | (1 << bool_bits_));
-      bool_bits_ = (bool_bits_ + 1) % 8;
-      break;
-    }
-    case Physical::int32: {
-      // Validated to fit; unsigned 32-bit values keep their bit pattern.
-      const auto i = static_cast<int32_t>(static_cast<uint32_t>(std::get<int64_t>(raw)));
-      append_le(values_, i);
-      break;
-    }
-    case Physical::int64: {
-      const int64_t i = std::get<int64_t>(raw);
-      append_le(values_, i);
-      break;
-    }
-    case Physical::double_: {
-      const double d = std::get<double>(raw);
-      append_le(values_, d);
-      break;
-    }
-    case Physical::byte_array: {
-      const std::string& s = std::get<std::string>(raw);
-      append_le(values_, static_cast<uint32_t>(s.size()));
-      values_ += s;
-      break;
-    }
+    case Physical::boolean: add_bool(rep, std::get<bool>(raw)); break;
+    case Physical::int32:
+    case Physical::int64: add_int(rep, std::get<int64_t>(raw)); break;
+    case Physical::double_: add_double(rep, std::get<double>(raw)); break;
+    case Physical::byte_array: add_bytes(rep, std::get<std::string>(raw)); break;
   }
+}
+
+void ColumnBuffer::add_bool(int16_t rep, bool b) {
+  add_levels(rep, leaf_.max_def);
+  if (bool_bits_ == 0) values_.push_back('\0');
+  if (b) values_.back() = static_cast<char>(values_.back() | (1 << bool_bits_));
+  bool_bits_ = (bool_bits_ + 1) % 8;
+}
+
+void ColumnBuffer::add_int(int16_t rep, int64_t i) {
+  add_levels(rep, leaf_.max_def);
+  if (leaf_.physical == Physical::int32) {
+    // Validated to fit; unsigned 32-bit values keep their bit pattern.
+    append_le(values_, static_cast<int32_t>(static_cast<uint32_t>(i)));
+  } else {
+    append_le(values_, i);
+  }
+}
+
+void ColumnBuffer::add_double(int16_t rep, double d) {
+  add_levels(rep, leaf_.max_def);
+  append_le(values_, d);
+}
+
+void ColumnBuffer::add_bytes(int16_t rep, std::string_view s) {
+  add_levels(rep, leaf_.max_def);
+  append_le(values_, static_cast<uint32_t>(s.size()));
+  values_ += s;
+}
+
+void ColumnBuffer::append(const ColumnBuffer& other) {
+  rep_.insert(rep_.end(), other.rep_.begin(), other.rep_.end());
+  def_.insert(def_.end(), other.def_.begin(), other.def_.end());
+  if (leaf_.physical == Physical::boolean) {  // bit-packed: re-pack after our last bit
+    const auto present = static_cast<size_t>(other.num_levels_ - other.num_nulls_);
+    for (size_t i = 0; i < present; ++i) {
+      if (bool_bits_ == 0) values_.push_back('\0');
+      if ((static_cast<unsigned char>(other.values_[i / 8]) >> (i % 8)) & 1)
+        values_.back() = static_cast<char>(values_.back() | (1 << bool_bits_));
+      bool_bits_ = (bool_bits_ + 1) % 8;
+    }
+  } else {
+    values_ += other.values_;
+  }
+  num_levels_ += other.num_levels_;
+  num_nulls_ += other.num_nulls_;
 }
 
 void ColumnBuffer::page_body(std::string& body) const {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parquet/schema.h"
@@ -24,6 +25,15 @@ class ColumnBuffer {
   // A present value (def = max_def). `v` has already been validated against
   // the leaf's type (bool, int64_t within range, double or std::string).
   void add_value(int16_t rep, const Value& v);
+  // Typed forms (RowBuilder's): the caller guarantees the leaf's physical type
+  // (and, for STRING/JSON, valid UTF-8 / JSON text; for int32, the range).
+  void add_bool(int16_t rep, bool b);
+  void add_int(int16_t rep, int64_t i);
+  void add_double(int16_t rep, double d);
+  void add_bytes(int16_t rep, std::string_view s);
+  // Appends every level and value of `other` (same leaf), as if its rows had
+  // been added here.
+  void append(const ColumnBuffer& other);
 
   // Where the buffer stands; rollback(m) drops everything appended since.
   struct Mark {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "parquet/file_writer.h"
+#include "parquet/writer_options.h"
 #include "util/status.h"
 
 namespace td::parquet {

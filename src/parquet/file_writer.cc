@@ -1,8 +1,6 @@
 #include "parquet/file_writer.h"
 
 #include <bit>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -24,16 +22,6 @@ namespace {
 
 constexpr char kMagic[] = "PAR1";
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
-
-Error io_error(const std::string& what, const std::string& path, int err) {
-  const ErrorKind kind = err == EACCES || err == EPERM ? ErrorKind::permission_denied : ErrorKind::io;
-  return Error{kind, what + " " + path + ": " + std::strerror(err)};
-}
-
 std::string full_created_by(const std::string& created_by) {
   // Readers parse "<application> version <semver>"; add ours if the caller did not.
   if (created_by.find(" version ") != std::string::npos) return created_by;
@@ -42,14 +30,12 @@ std::string full_created_by(const std::string& created_by) {
 
 class ParquetFileWriter final : public FileWriter {
  public:
-  ParquetFileWriter(std::string path, Schema schema, SchemaLayout layout, WriterOptions options,
-                    FilePtr file)
-      : path_(std::move(path)),
+  ParquetFileWriter(std::unique_ptr<OutputSink> sink, Schema schema, SchemaLayout layout, WriterOptions options)
+      : sink_(std::move(sink)),
         schema_(std::move(schema)),
         layout_(std::move(layout)),
         shredder_(layout_),
-        options_(std::move(options)),
-        file_(std::move(file)) {
+        options_(std::move(options)) {
     columns_.reserve(layout_.leaves.size());
     for (const LeafColumn& leaf : layout_.leaves) columns_.emplace_back(leaf);
   }
@@ -65,6 +51,24 @@ class ParquetFileWriter final : public FileWriter {
     if (++rows_in_group_ >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
     return Status::ok_status();
   }
+
+  Status write_batch(const RowBatch& batch) override {
+    if (auto st = usable(); !st.ok()) return st;
+    if (&batch.layout() != &layout_ && batch.layout().leaves.size() != layout_.leaves.size())
+      return Error{ErrorKind::invalid_value, "batch built on another schema"};
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (batch.columns()[i].leaf().path != layout_.leaves[i].path)
+        return Error{ErrorKind::invalid_value, "batch built on another schema"};
+    }
+    if (batch.num_rows() == 0) return Status::ok_status();
+    for (size_t i = 0; i < columns_.size(); ++i) columns_[i].append(batch.columns()[i]);
+    rows_ += batch.num_rows();
+    rows_in_group_ += batch.num_rows();
+    if (rows_in_group_ >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
+    return Status::ok_status();
+  }
+
+  const SchemaLayout& layout() const override { return layout_; }
 
   uint64_t rows_written() const override { return rows_; }
 
@@ -87,8 +91,7 @@ class ParquetFileWriter final : public FileWriter {
     if (auto st = write_bytes(*footer); !st.ok()) return st;
     if (auto st = write_bytes(std::string_view(len_le, 4)); !st.ok()) return st;
     if (auto st = write_bytes(std::string_view(kMagic, 4)); !st.ok()) return st;
-    std::FILE* f = file_.release();
-    if (std::fclose(f) != 0) return fail(io_error("cannot close", path_, errno));
+    if (auto st = sink_->close(); !st.ok()) return fail(st.error());
     closed_ = true;
     return Status::ok_status();
   }
@@ -96,7 +99,7 @@ class ParquetFileWriter final : public FileWriter {
  private:
   Status usable() const {
     if (failed_) return *failed_;
-    if (closed_) return Error{ErrorKind::internal, "parquet writer for " + path_ + " is closed"};
+    if (closed_) return Error{ErrorKind::internal, "parquet writer for " + sink_->name() + " is closed"};
     return Status::ok_status();
   }
 
@@ -106,8 +109,7 @@ class ParquetFileWriter final : public FileWriter {
   }
 
   Status write_bytes(std::string_view bytes) {
-    if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), file_.get()) != bytes.size())
-      return fail(io_error("cannot write", path_, errno));
+    if (auto st = sink_->append(bytes); !st.ok()) return fail(st.error());
     offset_ += static_cast<int64_t>(bytes.size());
     return Status::ok_status();
   }
@@ -161,12 +163,11 @@ class ParquetFileWriter final : public FileWriter {
     return meta;
   }
 
-  std::string path_;
+  std::unique_ptr<OutputSink> sink_;
   Schema schema_;
   SchemaLayout layout_;
   Shredder shredder_;
   WriterOptions options_;
-  FilePtr file_;
   int64_t offset_ = 0;
   std::vector<ColumnBuffer> columns_;
   std::string body_;  // page body scratch, reused: see Compressor
@@ -180,25 +181,25 @@ class ParquetFileWriter final : public FileWriter {
 
 }  // namespace
 
-Result<Codec> parse_codec(const std::string& name) {
-  if (name == "snappy") return Codec::snappy;
-  if (name == "zstd") return Codec::zstd;
-  if (name == "uncompressed" || name == "none") return Codec::uncompressed;
-  return Error{ErrorKind::config,
-               "unknown parquet codec '" + name + "' (expected snappy, zstd or uncompressed)"};
+Result<std::unique_ptr<FileWriter>> FileWriter::open(std::unique_ptr<OutputSink> sink, Schema schema,
+                                                     WriterOptions options) {
+  if (options.row_group_rows == 0) return Error{ErrorKind::config, "row_group_rows must be > 0"};
+  auto layout = layout_schema(schema);
+  if (!layout.ok()) return layout.error();
+  auto writer = std::make_unique<ParquetFileWriter>(std::move(sink), std::move(schema), std::move(*layout),
+                                                    std::move(options));
+  if (auto st = writer->start(); !st.ok()) return st.error();
+  return std::unique_ptr<FileWriter>(std::move(writer));
 }
 
 Result<std::unique_ptr<FileWriter>> FileWriter::open(const std::string& path, Schema schema,
                                                      WriterOptions options) {
   if (options.row_group_rows == 0) return Error{ErrorKind::config, "row_group_rows must be > 0"};
-  auto layout = layout_schema(schema);
+  auto layout = layout_schema(schema);  // checked before the file is created, as before
   if (!layout.ok()) return layout.error();
-  FilePtr file(std::fopen(path.c_str(), "wb"));
-  if (!file) return io_error("cannot create", path, errno);
-  auto writer = std::make_unique<ParquetFileWriter>(path, std::move(schema), std::move(*layout),
-                                                    std::move(options), std::move(file));
-  if (auto st = writer->start(); !st.ok()) return st.error();
-  return std::unique_ptr<FileWriter>(std::move(writer));
+  auto sink = open_file_sink(path);
+  if (!sink.ok()) return sink.error();
+  return open(std::move(*sink), std::move(schema), std::move(options));
 }
 
 }  // namespace td::parquet

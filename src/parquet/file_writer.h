@@ -1,4 +1,5 @@
-// Writes one Parquet file: open with a Schema, append rows, close.
+// Writes one Parquet file to an OutputSink (a file, or memory in tests):
+// open with a Schema, append rows, close.
 // Rows are shredded into column buffers as they arrive (Dremel levels);
 // a row group is flushed every `row_group_rows` rows, as soon as its buffers
 // reach `row_group_bytes`, and at close. The file
@@ -13,36 +14,35 @@
 #include <memory>
 #include <string>
 
+#include "parquet/output_sink.h"
+#include "parquet/row_batch.h"
 #include "parquet/schema.h"
+#include "parquet/writer_options.h"
 #include "util/status.h"
 
 namespace td::parquet {
 
-enum class Codec { uncompressed, snappy, zstd };
-
-// "snappy" | "zstd" | "uncompressed" (also "none") -> Codec.
-Result<Codec> parse_codec(const std::string& name);
-
-struct WriterOptions {
-  Codec codec = Codec::snappy;
-  int zstd_level = 3;
-  uint64_t row_group_rows = 100000;
-  // Bound on the buffered (uncompressed) row group, so memory stays flat
-  // whatever the row sizes; 0 = rows only.
-  uint64_t row_group_bytes = 128 << 20;
-  // Written as is when it contains " version "; otherwise " version <project
-  // version>" is appended (readers parse "<app> version <semver>").
-  std::string created_by = "tiff-dumper";
-};
-
 class FileWriter {
  public:
+  // Creates (or truncates) the file at `path` and writes to it. Errors: config
+  // (row_group_rows == 0), invalid_value (a schema that cannot be written),
+  // io / permission_denied (the file cannot be created).
   static Result<std::unique_ptr<FileWriter>> open(const std::string& path, Schema schema,
+                                                  WriterOptions options = {});
+  // Writes to `sink` (a MemorySink in tests); the writer owns it and closes it
+  // in close(). Same errors as above, bar the file's.
+  static Result<std::unique_ptr<FileWriter>> open(std::unique_ptr<OutputSink> sink, Schema schema,
                                                   WriterOptions options = {});
   virtual ~FileWriter() = default;
   // `row` is a Value::fields with one value per schema field. A row that does
   // not match the schema is an invalid_value error and is not written.
   virtual Status write_row(const Value& row) = 0;
+  // Appends every row of `batch`, which must have been built on this writer's
+  // layout() (else invalid_value, nothing written). The row-group bounds are
+  // checked after the whole batch: a row group ends at a batch boundary.
+  virtual Status write_batch(const RowBatch& batch) = 0;
+  // The schema's leaves and levels: build RowBatches on it.
+  virtual const SchemaLayout& layout() const = 0;
   virtual uint64_t rows_written() const = 0;
   // Flushes the last row group and the footer, then closes the file.
   virtual Status close() = 0;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "parquet/file_writer.h"
+#include "parquet/writer_options.h"
 #include "parquet/schema.h"
 #include "parquet/schema_layout.h"
 #include "parquet/statistics.h"

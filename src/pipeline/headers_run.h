@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "parquet/file_writer.h"
+#include "parquet/writer_options.h"
 #include "pipeline/fetch_header.h"
 #include "pipeline/output_dir.h"
 #include "store/store.h"

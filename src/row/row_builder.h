@@ -1,6 +1,7 @@
 // Turns what we learned about one object (its listing entry, its parsed TIFF
 // header or the error that stopped us, and what reading it cost) into one row
-// shaped like row_schema().
+// shaped like row_schema(): each column filled by its entry in the
+// column table (columns.h).
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 #include "parquet/schema.h"
 #include "store/store.h"
 #include "tiff/header.h"
+#include "row/tag_json.h"  // tag_values_json, for callers of this header
 #include "util/status.h"
 
 namespace td::row {
@@ -40,10 +42,5 @@ uint64_t row_budget(uint64_t span_bytes);
 
 // Approximate memory of a Value tree: sizeof(Value) per node, plus heap strings and vectors.
 uint64_t value_bytes(const parquet::Value& value);
-
-// JSON text of a tag's values, as stored in `other_tags`: a scalar for one
-// value, an array otherwise; RATIONALs as [numerator, denominator]; null when
-// the values were not loaded.
-std::string tag_values_json(const tiff::Tag& tag);
 
 }  // namespace td::row

@@ -1,0 +1,223 @@
+#include "row/columns.h"
+
+#include <algorithm>
+#include <bitset>
+
+#include "parquet/utf8.h"
+#include "row/geokeys_column.h"
+#include "row/tag_json.h"
+#include "row/tag_values.h"
+#include "tiff/tags.h"
+
+namespace td::row {
+namespace {
+
+using parquet::Logical;
+using parquet::Node;
+using parquet::Physical;
+using parquet::Value;
+namespace tag = tiff::tag;
+
+// Column types.
+Node int64(const char* name) { return Node::primitive(name, Physical::int64, Logical::int64); }
+Node float64(const char* name) { return Node::primitive(name, Physical::double_); }
+Node string(const char* name) { return Node::string(name); }
+Node int_list_of(const char* name) { return Node::list(name, int64("element")); }
+Node double_list_of(const char* name) { return Node::list(name, float64("element")); }
+Node json_map(const char* name) {
+  return Node::map(name, Node::string("key", false), Node::primitive("value", Physical::byte_array, Logical::json));
+}
+
+// Fill functions. First-IFD columns read tag self.tags[0] of the first IFD.
+template <Value (*Get)(const tiff::Ifd&, uint16_t)>
+Value first_ifd(const FillContext& c, const Column& self) {
+  return c.ifd ? Get(*c.ifd, self.tags[0]) : Value();
+}
+
+Value int_or_null(const std::optional<uint64_t>& v) { return v ? Value(static_cast<int64_t>(*v)) : Value(); }
+
+Value other_tags(const FillContext& c, const Column&) {
+  if (!c.ifd) return {};
+  Value::Map entries;
+  std::bitset<65536> seen;  // no allocation, and O(1) however many tags a hostile IFD holds
+  for (const auto& t : c.ifd->tags) {
+    // A repeated code keeps its first entry, as the columns (and libtiff) do.
+    if (has_own_column(t.code) || seen.test(t.code)) continue;
+    seen.set(t.code);
+    entries.emplace_back(Value(std::to_string(t.code)), Value(tag_values_json(t)));
+  }
+  return Value::map(std::move(entries));
+}
+
+Value ifd_summaries(const FillContext& c, const Column&) {
+  if (!c.header) return {};
+  Value::List items;
+  items.reserve(c.header->ifds.size());
+  for (const auto& ifd : c.header->ifds) {
+    Value::Fields fields;
+    fields.reserve(ifd_fields().size());
+    for (const IfdField& f : ifd_fields()) fields.push_back(f.fill(ifd, f.tag));
+    items.push_back(Value::fields(std::move(fields)));
+  }
+  return Value::list(std::move(items));
+}
+
+std::vector<Column> make_columns() {
+  std::vector<Column> t;
+  auto add = [&t](Node node, const char* meaning, std::vector<uint16_t> tags,
+                  Value (*fill)(const FillContext&, const Column&)) {
+    t.push_back(Column{std::move(node), meaning, std::move(tags), fill});
+  };
+  auto first_string = [&](const char* name, uint16_t code, const char* what) {
+    add(string(name), what, {code}, first_ifd<opt_string>);
+  };
+  auto first_int = [&](const char* name, uint16_t code, const char* what) {
+    add(int64(name), what, {code}, first_ifd<opt_int>);
+  };
+  // The listing.
+  add(Node::string("path", false),
+      "key relative to the store root (or the `--keys` line); bytes that are not UTF-8 escaped as `\\xHH`, "
+      "see \"Reliability guarantees\"",
+      {}, [](const FillContext& c, const Column&) {
+        // Keys are bytes: escape_key keeps distinct keys distinct (Latin-1 did not).
+        return Value(parquet::escape_key(c.outcome.path.value_or(c.outcome.object.key)));
+      });
+  add(int64("size"), "object size in bytes, from the listing", {},
+      [](const FillContext& c, const Column&) { return int_or_null(c.outcome.object.size); });
+  add(Node::primitive("last_modified", Physical::int64, Logical::timestamp_ms_utc),
+      "last modification time, from the listing", {}, [](const FillContext& c, const Column&) {
+        const auto& ms = c.outcome.object.last_modified_ms;
+        return ms ? Value(*ms) : Value();
+      });
+  add(string("etag"), "entity tag, from the listing (null for local files)", {},
+      [](const FillContext& c, const Column&) {
+        const auto& e = c.outcome.object.etag;
+        return e ? text(*e) : Value();
+      });
+  // The reference tool's columns, from the first IFD.
+  first_string("artist", tag::artist, "first IFD: Artist (315)");
+  first_string("copyright", tag::copyright, "first IFD: Copyright (33432)");
+  first_string("date_time", tag::date_time, "first IFD: DateTime (306)");
+  first_string("document_name", tag::document_name, "first IFD: DocumentName (269)");
+  first_string("host_computer", tag::host_computer, "first IFD: HostComputer (316)");
+  first_string("image_description", tag::image_description, "first IFD: ImageDescription (270)");
+  first_string("software", tag::software, "first IFD: Software (305)");
+  add(int_list_of("bits_per_sample"), "first IFD: BitsPerSample (258)", {tag::bits_per_sample}, first_ifd<int_list>);
+  add(int_list_of("sample_format"), "first IFD: SampleFormat (339)", {tag::sample_format}, first_ifd<int_list>);
+  add(int_list_of("extra_samples"), "first IFD: ExtraSamples (338)", {tag::extra_samples}, first_ifd<int_list>);
+  first_int("compression", tag::compression, "first IFD: Compression (259)");
+  first_int("image_height", tag::image_length, "first IFD: ImageLength (257)");
+  first_int("image_width", tag::image_width, "first IFD: ImageWidth (256)");
+  first_int("new_subfile_type", tag::new_subfile_type, "first IFD: NewSubfileType (254)");
+  first_int("orientation", tag::orientation, "first IFD: Orientation (274)");
+  first_int("photometric_interpretation", tag::photometric_interpretation, "first IFD: PhotometricInterpretation (262)");
+  first_int("planar_configuration", tag::planar_configuration, "first IFD: PlanarConfiguration (284)");
+  first_int("predictor", tag::predictor, "first IFD: Predictor (317)");
+  first_int("resolution_unit", tag::resolution_unit, "first IFD: ResolutionUnit (296)");
+  first_int("rows_per_strip", tag::rows_per_strip, "first IFD: RowsPerStrip (278)");
+  first_int("samples_per_pixel", tag::samples_per_pixel, "first IFD: SamplesPerPixel (277)");
+  first_int("tile_height", tag::tile_length, "first IFD: TileLength (323)");
+  first_int("tile_width", tag::tile_width, "first IFD: TileWidth (322)");
+  first_int("max_sample_value", tag::max_sample_value, "first IFD: MaxSampleValue (281)");
+  first_int("min_sample_value", tag::min_sample_value, "first IFD: MinSampleValue (280)");
+  add(float64("x_resolution"), "first IFD: XResolution (282)", {tag::x_resolution}, first_ifd<opt_double>);
+  add(float64("y_resolution"), "first IFD: YResolution (283)", {tag::y_resolution}, first_ifd<opt_double>);
+  add(Node::primitive("jpeg_tables", Physical::byte_array), "first IFD: JPEGTables (347)", {tag::jpeg_tables},
+      first_ifd<bytes>);
+  add(double_list_of("model_pixel_scale"), "first IFD: ModelPixelScaleTag (33550)", {tag::model_pixel_scale},
+      first_ifd<double_list>);
+  add(double_list_of("model_tiepoint"), "first IFD: ModelTiepointTag (33922)", {tag::model_tiepoint},
+      first_ifd<double_list>);
+  add(double_list_of("model_transformation"), "first IFD: ModelTransformationTag (34264)",
+      {tag::model_transformation}, first_ifd<double_list>);
+  add(geokeys_node("geokeys"),
+      "every GeoTIFF 1.1 key by name (`model_type`, `projected_type`, `citation`, …), plus `unknown` (map id → JSON)",
+      {tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params},
+      [](const FillContext& c, const Column&) { return c.header ? geokeys_value(c.header->geokeys) : Value(); });
+  add(json_map("other_tags"), "every other tag of the first IFD, by code (e.g. `42113` GDAL_NODATA)", {},
+      other_tags);
+  // Whole-file facts.
+  add(string("byte_order"), "`II` (little-endian) or `MM` (big-endian)", {}, [](const FillContext& c, const Column&) {
+    if (!c.header) return Value();
+    return Value(c.header->byte_order == tiff::ByteOrder::little ? "II" : "MM");
+  });
+  add(Node::primitive("bigtiff", Physical::boolean), "whether the file is a BigTIFF", {},
+      [](const FillContext& c, const Column&) { return c.header ? Value(c.header->bigtiff) : Value(); });
+  add(int64("ifd_count"), "number of IFDs in the chain", {}, [](const FillContext& c, const Column&) {
+    return c.header ? Value(static_cast<int64_t>(c.header->ifds.size())) : Value();
+  });
+  {
+    std::vector<Node> fields;
+    std::string names;
+    for (const IfdField& f : ifd_fields()) {
+      fields.push_back(f.node);
+      names += (names.empty() ? "" : ", ") + f.node.name;
+    }
+    const std::string meaning = "per IFD: " + names;
+    t.push_back(Column{Node::list("ifds", Node::group("element", std::move(fields))), meaning, {}, ifd_summaries});
+  }
+  add(string("gdal_structural_metadata"), "GDAL's COG layout block, when present", {},
+      [](const FillContext& c, const Column&) {
+        return c.header && c.header->gdal_structural_metadata ? text(*c.header->gdal_structural_metadata) : Value();
+      });
+  add(int64("header_bytes"), "bytes needed to read all metadata (smallest image-data offset)", {},
+      [](const FillContext& c, const Column&) {
+        if (!c.header) return Value();
+        const tiff::Header& h = *c.header;
+        const uint64_t n = h.first_data_offset ? std::max(*h.first_data_offset, h.metadata_end) : h.metadata_end;
+        return Value(static_cast<int64_t>(n));
+      });
+  // What reading this header cost.
+  add(int64("requests"), "read requests made for this object", {}, [](const FillContext& c, const Column&) {
+    return Value(static_cast<int64_t>(c.outcome.cost.requests));
+  });
+  add(int64("bytes_read"), "bytes read for this object", {}, [](const FillContext& c, const Column&) {
+    return Value(static_cast<int64_t>(c.outcome.cost.bytes_read));
+  });
+  add(string("error_kind"),
+      "null on success; otherwise `not_tiff`, `truncated`, `ifd_loop`, `limit_exceeded`, `invalid_value`, "
+      "`not_found`, `permission_denied`, `not_a_file` (a key names a directory, FIFO, socket or device), `io`, "
+      "`unwritable_row` (the Parquet writer refused the object's row; this row, with only its path, size, "
+      "last_modified, etag and costs, stands in)",
+      {}, [](const FillContext& c, const Column&) {
+        return c.error ? Value(error_kind_name(c.error->kind)) : Value();
+      });
+  add(string("error"), "what went wrong, null on success", {},
+      [](const FillContext& c, const Column&) { return c.error ? text(c.error->message) : Value(); });
+  return t;
+}
+
+std::vector<IfdField> make_ifd_fields() {
+  auto i = [](const char* name, uint16_t code) { return IfdField{int64(name), code, opt_int}; };
+  auto l = [](const char* name, uint16_t code) { return IfdField{int_list_of(name), code, int_list}; };
+  return {i("width", tag::image_width), i("height", tag::image_length), i("tile_width", tag::tile_width),
+          i("tile_height", tag::tile_length), i("new_subfile_type", tag::new_subfile_type),
+          i("compression", tag::compression), i("photometric_interpretation", tag::photometric_interpretation),
+          i("samples_per_pixel", tag::samples_per_pixel), l("bits_per_sample", tag::bits_per_sample),
+          l("sample_format", tag::sample_format), i("planar_configuration", tag::planar_configuration),
+          i("predictor", tag::predictor)};
+}
+
+}  // namespace
+
+std::span<const Column> columns() {
+  static const std::vector<Column> table = make_columns();
+  return table;
+}
+
+std::span<const IfdField> ifd_fields() {
+  static const std::vector<IfdField> fields = make_ifd_fields();
+  return fields;
+}
+
+bool has_own_column(uint16_t code) {
+  static const std::bitset<65536> own = [] {
+    std::bitset<65536> bits;
+    for (const Column& c : columns())
+      for (uint16_t t : c.tags) bits.set(t);
+    return bits;
+  }();
+  return own.test(code) || tiff::is_data_array_tag(code);
+}
+
+}  // namespace td::row

@@ -1,0 +1,59 @@
+// The output columns, declared once. Each entry gives a column's name, Parquet
+// type and nullability (its parquet::Node), a one-line meaning, the first-IFD
+// tags it shows (those stay out of `other_tags`) and the function that fills it.
+// From this table come the Parquet schema (row_schema.h), the row filling
+// (row_builder.h), `info`'s JSON (row_json.h, which walks the schema) and the
+// README's column table (column_table_text.h, checked by a test).
+//
+// Adding a column: one entry here (in the order it should appear in the file)
+// plus its tests. A nested column (struct, list<struct>, map) is one entry
+// too: its Node carries the children and its fill returns the whole value.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "parquet/schema.h"
+#include "row/row_builder.h"
+#include "tiff/header.h"
+#include "util/status.h"
+
+namespace td::row {
+
+// What a fill function sees for one row. On an error row `header` and `ifd`
+// are null and `error` is set; on a header with no IFD only `ifd` is null.
+struct FillContext {
+  const ObjectOutcome& outcome;
+  const tiff::Header* header = nullptr;
+  const tiff::Ifd* ifd = nullptr;  // the first IFD
+  const Error* error = nullptr;
+};
+
+struct Column {
+  parquet::Node node;        // name, Parquet type, nullability (and children, if nested)
+  std::string meaning;       // one line, as shown in the README
+  std::vector<uint16_t> tags;  // first-IFD tags this column shows; kept out of other_tags
+  // The column's value for one row (null Value = SQL NULL). Must match `node`.
+  parquet::Value (*fill)(const FillContext& ctx, const Column& self) = nullptr;
+};
+
+// Every output column, in file order. Built once; lives for the process.
+std::span<const Column> columns();
+
+// One field of an `ifds` element (the per-IFD summary), filled from that IFD.
+struct IfdField {
+  parquet::Node node;
+  uint16_t tag = 0;
+  parquet::Value (*fill)(const tiff::Ifd& ifd, uint16_t tag) = nullptr;
+};
+
+// The per-IFD summary's fields, in order (the `ifds` list's struct).
+std::span<const IfdField> ifd_fields();
+
+// Whether a first-IFD tag has a column of its own (some Column::tags lists it)
+// or is a large array only counted: such tags stay out of `other_tags`.
+bool has_own_column(uint16_t code);
+
+}  // namespace td::row

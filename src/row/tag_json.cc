@@ -1,0 +1,62 @@
+#include "row/tag_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace td::row {
+namespace {
+
+template <typename Int>
+void append_int(std::string& out, Int v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// [a,b,...], or the bare value when there is exactly one.
+template <typename Items, typename Write>
+void append_array(std::string& out, const Items& items, Write write) {
+  if (items.size() != 1) out.push_back('[');
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    write(items[i]);
+  }
+  if (items.size() != 1) out.push_back(']');
+}
+
+}  // namespace
+
+std::string tag_values_json(const tiff::Tag& t) {
+  // Integers (most tags) are written directly: building an nlohmann tree per
+  // tag, dumping it, cost more than the rest of the tag's row work. Text and
+  // floating point keep nlohmann's escaping and shortest round-trip doubles.
+  std::string out;
+  std::visit(
+      [&out](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::monostate>) {
+          out = "null";
+        } else if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
+          append_array(out, v, [&out](const tiff::Rational& r) {
+            out.push_back('[');
+            append_int(out, r.numerator);
+            out.push_back(',');
+            append_int(out, r.denominator);
+            out.push_back(']');
+          });
+        } else if constexpr (std::is_same_v<V, std::vector<uint64_t>> || std::is_same_v<V, std::vector<int64_t>> ||
+                             std::is_same_v<V, std::vector<uint8_t>>) {
+          append_array(out, v, [&out](auto x) { append_int(out, x + 0); });  // + 0: uint8_t as a number
+        } else {  // std::string, std::vector<double>
+          nlohmann::json j = v;
+          if (j.is_array() && j.size() == 1) j = j[0];
+          // Binary strings are not valid UTF-8 JSON: replace invalid bytes.
+          out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        }
+      },
+      t.values);
+  return out;
+}
+
+}  // namespace td::row
