@@ -194,7 +194,7 @@ int run_headers_command(const HeadersArgs& args) {
   // larger file (more row groups, each with its statistics).
   options.writer.row_group_rows = 10000;
   options.writer.row_group_bytes = 4 << 20;
-  options.writer.created_by = "tiff-dumper version 0.1.0";
+  options.writer.created_by = "tiff-dumper";  // the writer adds " version " + td::version()
   options.fetch.first_read_bytes = args.first_read_bytes;
   options.fetch.limits.max_bytes = args.max_header_bytes;
   options.fetch.limits.max_ifds = args.max_ifds;

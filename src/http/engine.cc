@@ -17,6 +17,8 @@
 #include <string_view>
 #include <thread>
 
+#include "util/version.h"
+
 namespace td::http {
 
 std::optional<std::string> Response::header(const std::string& lowercase_name) const {
@@ -392,7 +394,8 @@ class Engine::Loop {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     if (!options_.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_bundle.c_str());
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "tiff-dumper/0.1");
+    static const std::string agent = td::user_agent();
+    curl_easy_setopt(e, CURLOPT_USERAGENT, agent.c_str());
   }
 
   void complete(CURL* e, CURLcode code) {

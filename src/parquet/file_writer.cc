@@ -11,6 +11,7 @@
 #include "parquet/metadata.h"
 #include "parquet/schema_layout.h"
 #include "parquet/shredder.h"
+#include "util/version.h"
 
 namespace td::parquet {
 
@@ -24,7 +25,7 @@ constexpr char kMagic[] = "PAR1";
 std::string full_created_by(const std::string& created_by) {
   // Readers parse "<application> version <semver>"; add ours if the caller did not.
   if (created_by.find(" version ") != std::string::npos) return created_by;
-  return created_by + " version " TD_VERSION;
+  return created_by + " version " + td::version();
 }
 
 class ParquetFileWriter final : public FileWriter {

@@ -21,6 +21,7 @@
 
 #include "pipeline/run_cleanup.h"
 #include "util/log.h"
+#include "util/version.h"
 
 #include "parquet/utf8.h"
 
@@ -510,7 +511,7 @@ Status OutputDir::write_manifest(const RunCounts& counts, const std::vector<std:
   m["files"] = names;
   m["finished_at_unix"] = std::chrono::duration_cast<std::chrono::seconds>(
                               std::chrono::system_clock::now().time_since_epoch()).count();
-  m["tool"] = "tiff-dumper 0.1.0";
+  m["tool"] = td::tool_and_version();
   std::string tmp = manifest_path() + "." + run_id_ + ".tmp";
   RunCleanup::instance().add_temp(tmp);
   {

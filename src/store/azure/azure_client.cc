@@ -1,11 +1,8 @@
 #include "store/azure/azure_client.h"
 
-#include <algorithm>
-#include <cstdlib>
 #include <ctime>
 
 #include "store/azure/shared_key.h"
-#include "store/common/http_metadata.h"
 #include "store/common/http_status.h"
 #include "store/common/url_encoding.h"
 
@@ -64,96 +61,73 @@ Error azure_error(const http::Response& response, const std::string& what, const
   return Error{kind, m};
 }
 
-std::string AzureClient::container_url() const { return config_.endpoint + "/" + config_.container; }
+std::string AzureBackend::container_url() const { return config_.endpoint + "/" + config_.container; }
 
-std::string AzureClient::blob_url(const std::string& name) const {
-  return container_url() + "/" + encode_blob_path(name);
+std::string AzureBackend::describe(const std::string& full_key) const {
+  return "az://" + config_.container + "/" + full_key;
 }
 
-http::Request AzureClient::make_request(const std::string& method, std::string url) const {
-  http::Request r;
-  r.method = method;
+std::string AzureBackend::what(HttpOp op, const std::string& full_key) const {
+  const char* call = op == HttpOp::list ? "List Blobs" : op == HttpOp::get ? "Get Blob" : "Get Blob Properties";
+  return std::string("Azure ") + call + " " + describe(full_key);
+}
+
+SignedRequest AzureBackend::make_request(const std::string& method, std::string url) const {
+  SignedRequest call;
+  call.request.method = method;
   if (config_.auth == AzureAuth::sas) url += (url.find('?') == std::string::npos ? "?" : "&") + config_.sas_token;
-  r.url = std::move(url);
-  r.headers.emplace_back("x-ms-version", kApiVersion);
-  return r;
-}
-
-http::PrepareFn AzureClient::authorizer() const {
+  call.request.url = std::move(url);
+  call.request.headers.emplace_back("x-ms-version", kApiVersion);
   switch (config_.auth) {
-    case AzureAuth::shared_key:
-      return [account = config_.account, key = config_.account_key](http::Request& r) {
+    case AzureAuth::shared_key:  // re-signed on every attempt: x-ms-date moves on
+      call.prepare = [account = config_.account, key = config_.account_key](http::Request& r) {
         return sign_shared_key(r, account, key, std::time(nullptr));
       };
+      break;
     case AzureAuth::bearer:
-      return [token = config_.bearer_token](http::Request& r) {
+      call.prepare = [token = config_.bearer_token](http::Request& r) {
         r.headers.emplace_back("Authorization", "Bearer " + token);
         return Status();
       };
+      break;
     default:
-      return {};
+      break;
   }
+  return call;
 }
 
-Result<BlobListPage> AzureClient::list_page(const std::string& prefix, size_t max_results, const std::string& marker) {
-  std::string url = container_url() + "?restype=container&comp=list&prefix=" + encode_query_value(prefix) +
+SignedRequest AzureBackend::list_request(const std::string& full_prefix, size_t max_results,
+                                         const std::string& marker, const std::string&) const {
+  std::string url = container_url() + "?restype=container&comp=list&prefix=" + encode_query_value(full_prefix) +
                     "&maxresults=" + std::to_string(max_results);
   if (!marker.empty()) url += "&marker=" + encode_query_value(marker);
-  http::Request request = make_request("GET", url);
-  std::string what = "Azure List Blobs az://" + config_.container + "/" + prefix;
-  // A page cut short (a body without framing to tell) would drop its blobs and its
-  // NextMarker: fetch it again, and never read it as a complete page.
-  auto response = engine_.perform(request, authorizer());
-  for (int attempt = 1; attempt < 3 && response.ok() && response->status == 200 &&
-                        response->body.find("</EnumerationResults>") == std::string::npos; ++attempt) {
-    response = engine_.perform(request, authorizer());
-  }
-  // Transport failures keep the engine's kind (config: untrusted TLS, unreachable host).
-  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
-  if (response->status != 200) return azure_error(*response, what, "GET", request.url, config_);
-  if (response->body.find("</EnumerationResults>") == std::string::npos) {
-    return Error{ErrorKind::io, what + ": the List Blobs response ends early (" + http::redact_url(request.url) + ")"};
-  }
-  auto page = parse_blob_list(response->body);
-  if (!page.ok()) return Error{ErrorKind::io, page.error().message + " (" + http::redact_url(request.url) + ")"};
-  return page;
+  return make_request("GET", url);
 }
 
-void AzureClient::get_range(const std::string& name, uint64_t offset, uint64_t length, Store::ReadCallback done) {
-  if (length == 0) return done(RangeRead{});
-  http::Request request = make_request("GET", blob_url(name));
-  request.headers.emplace_back("x-ms-range",
-                               "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-  // Azure applies x-ms-range; were a 200 to come back anyway, its body
-  // starts at byte 0: the engine discards up to `offset` and stops once the
-  // range is in hand.
-  request.range_offset = offset;
-  request.range_length = length;
-  std::string url = request.url;
-  std::string what = "Azure Get Blob az://" + config_.container + "/" + name;
-  engine_.submit(
-      std::move(request),
-      [this, url, what, offset, length, done = std::move(done)](Result<http::Response> result) {
-        if (!result.ok()) return done(Error{result.error().kind, what + ": " + result.error().message});
-        long status = result->status;
-        // 416: nothing at `offset` (an empty blob, or past its end): zero bytes.
-        if (status != 200 && status != 206 && status != 416) {
-          return done(azure_error(*result, what, "GET", url, config_));
-        }
-        done(range_read_from_response(std::move(*result), offset, length, http::redact_url(url)));
-      },
-      authorizer());
+bool AzureBackend::page_is_whole(const std::string& body) const {
+  return body.find("</EnumerationResults>") != std::string::npos;
 }
 
-Result<ObjectInfo> AzureClient::head(const std::string& name) {
-  http::Request request = make_request("HEAD", blob_url(name));
-  auto response = engine_.perform(request, authorizer());
-  std::string what = "Azure Get Blob Properties az://" + config_.container + "/" + name;
-  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
-  if (response->status != 200) return azure_error(*response, what, "HEAD", request.url, config_);
-  ObjectInfo info = object_info_from_response(*response, /*head_request=*/true);
-  info.key = name;
-  return info;
+Result<ListingPage> AzureBackend::parse_page(const std::string& body) const {
+  auto parsed = parse_blob_list(body);
+  if (!parsed.ok()) return parsed.error();
+  bool more = !parsed->next_marker.empty();  // an empty NextMarker ends the listing
+  return ListingPage{std::move(parsed->blobs), {}, more, std::move(parsed->next_marker)};
+}
+
+SignedRequest AzureBackend::get_request(const std::string& full_key, const std::string& range) const {
+  SignedRequest call = make_request("GET", container_url() + "/" + encode_blob_path(full_key));
+  call.request.headers.emplace_back("x-ms-range", range);
+  return call;
+}
+
+SignedRequest AzureBackend::stat_request(const std::string& full_key) const {
+  return make_request("HEAD", container_url() + "/" + encode_blob_path(full_key));
+}
+
+Error AzureBackend::status_error(const http::Response& response, HttpOp op, const std::string& full_key,
+                                 const std::string& url) {
+  return azure_error(response, what(op, full_key), op == HttpOp::stat ? "HEAD" : "GET", url, config_);
 }
 
 }  // namespace td::store::azure

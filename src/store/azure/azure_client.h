@@ -1,7 +1,8 @@
-// Requests to the Azure Blob service (REST API version 2021-08-06): List
-// Blobs pages, ranged Get Blob, Get Blob Properties; each authorized as the
-// config says (Shared Key re-signed on every attempt, SAS in the query,
-// bearer token, or anonymous) and sent through the shared HTTP engine.
+// Requests to the Azure Blob service (REST API version 2021-08-06,
+// https://learn.microsoft.com/rest/api/storageservices/blob-service-rest-api):
+// List Blobs pages, ranged Get Blob, Get Blob Properties; each authorized as
+// the config says (Shared Key re-signed on every attempt, SAS in the query,
+// bearer token, or anonymous), for the shared HTTP core (http_object_store.h).
 // Errors carry the service's error code and message, the HTTP status and the
 // redacted URL, never a credential.
 #pragma once
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "http/engine.h"
+#include "store/common/http_backend.h"
 #include "store/azure/azure_config.h"
 #include "store/azure/azure_xml.h"
 #include "store/store.h"
@@ -17,29 +19,33 @@ namespace td::store::azure {
 
 inline constexpr const char* kApiVersion = "2021-08-06";
 
-class AzureClient {
+// The Azure Blob pieces of an HttpObjectStore. Keys here are full blob names
+// (the config's root included).
+class AzureBackend : public HttpBackend {
  public:
-  AzureClient(AzureConfig config, http::Engine& engine) : config_(std::move(config)), engine_(engine) {}
-
-  // One page of blobs whose name starts with `prefix` (a full blob name prefix).
-  Result<BlobListPage> list_page(const std::string& prefix, size_t max_results, const std::string& marker);
-
-  // Bytes [offset, offset + length) of blob `name`; `done` runs on the engine's thread.
-  void get_range(const std::string& name, uint64_t offset, uint64_t length, Store::ReadCallback done);
-
-  // Get Blob Properties (HEAD): size, Last-Modified, ETag.
-  Result<ObjectInfo> head(const std::string& name);
+  explicit AzureBackend(AzureConfig config) : config_(std::move(config)) {}
 
   const AzureConfig& config() const { return config_; }
 
+  std::string describe(const std::string& full_key) const override;  // az://container/name
+  std::string what(HttpOp op, const std::string& full_key) const override;
+  bool can_list() const override { return true; }
+  // List Blobs returns at most 5000 blobs a page.
+  ListingTraits listing() const override { return {"Azure", "marker", 5000, false}; }
+  SignedRequest list_request(const std::string& full_prefix, size_t max_results, const std::string& marker,
+                             const std::string& delimiter) const override;
+  bool page_is_whole(const std::string& body) const override;  // ends with </EnumerationResults>
+  Result<ListingPage> parse_page(const std::string& body) const override;
+  SignedRequest get_request(const std::string& full_key, const std::string& range) const override;  // x-ms-range
+  SignedRequest stat_request(const std::string& full_key) const override;  // Get Blob Properties (HEAD)
+  Error status_error(const http::Response& response, HttpOp op, const std::string& full_key,
+                     const std::string& url) override;  // azure_error()
+
  private:
   std::string container_url() const;
-  std::string blob_url(const std::string& name) const;
-  http::Request make_request(const std::string& method, std::string url) const;
-  http::PrepareFn authorizer() const;
+  SignedRequest make_request(const std::string& method, std::string url) const;
 
   AzureConfig config_;
-  http::Engine& engine_;
 };
 
 // A clear Error for a failed response: kind from the status (http_status_kind;

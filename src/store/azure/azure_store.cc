@@ -2,59 +2,13 @@
 
 #include <algorithm>
 
-#include "store/common/list_progress.h"
+#include "store/common/http_object_store.h"
 #include "store/common/transport_options.h"
 #include "util/log.h"
 #include "util/redact.h"
 #include "store/common/url_encoding.h"
 
 namespace td::store {
-
-AzureStore::AzureStore(azure::AzureConfig config, const http::EngineOptions& http)
-    : engine_(std::make_unique<http::Engine>(http)), client_(std::move(config), *engine_) {}
-
-std::string AzureStore::describe(const std::string& key) const {
-  const auto& c = client_.config();
-  return "az://" + c.container + "/" + c.root + key;
-}
-
-Status AzureStore::list(const std::string& prefix, size_t page_size,
-                        const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) {
-  const std::string& root = client_.config().root;
-  // The service returns at most 5000 blobs a page.
-  size_t max_results = std::clamp<size_t>(page_size, 1, 5000);
-  std::string marker;
-  ListProgress progress("Azure listing of " + describe(prefix), "marker");
-  do {
-    auto page = client_.list_page(root + prefix, max_results, marker);
-    if (!page.ok()) return page.error();
-    // Before any key is passed on: a page that repeats or loops is never handed out.
-    if (Status s = progress.check_page(page->blobs, page->blobs.size(), !page->next_marker.empty(), page->next_marker);
-        !s.ok()) {
-      return s;
-    }
-    std::vector<ObjectInfo> objects;
-    objects.reserve(page->blobs.size());
-    for (auto& blob : page->blobs) {
-      if (blob.key.compare(0, root.size(), root) != 0) continue;  // cannot happen: the service filters by prefix
-      blob.key.erase(0, root.size());
-      objects.push_back(std::move(blob));
-    }
-    marker = page->next_marker;
-    if (!on_page(std::move(objects))) break;
-  } while (!marker.empty());
-  return Status();
-}
-
-void AzureStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
-  client_.get_range(client_.config().root + object.key, offset, length, std::move(done));
-}
-
-Result<ObjectInfo> AzureStore::stat(const std::string& key) {
-  auto info = client_.head(client_.config().root + key);
-  if (info.ok()) info->key = key;
-  return info;
-}
 
 Result<std::unique_ptr<Store>> open_azure_store(const StoreUrl& url, const StoreOptions& options) {
   // Credentials obstore knows but we do not implement: refuse rather than
@@ -92,7 +46,9 @@ Result<std::unique_ptr<Store>> open_azure_store(const StoreUrl& url, const Store
       log::warn("store option '" + key + "' does not apply to an Azure store; ignored");
     }
   }
-  std::unique_ptr<Store> store = std::make_unique<AzureStore>(std::move(*config), http);
+  std::string root = config->root;
+  std::unique_ptr<Store> store =
+      std::make_unique<HttpObjectStore>(std::make_unique<azure::AzureBackend>(std::move(*config)), http, root);
   return store;
 }
 

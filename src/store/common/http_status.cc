@@ -15,4 +15,8 @@ ErrorKind http_status_kind(long status) {
   }
 }
 
+Error with_context(const Error& e, const std::string& what) {
+  return what.empty() ? e : Error{e.kind, what + ": " + e.message};
+}
+
 }  // namespace td::store

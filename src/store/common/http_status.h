@@ -3,6 +3,8 @@
 // server answer gives the same `error_kind` whichever store asked.
 #pragma once
 
+#include <string>
+
 #include "util/status.h"
 
 namespace td::store {
@@ -15,5 +17,10 @@ namespace td::store {
 // Error (with its kind: `config` for an untrusted certificate or an
 // unreachable host, else `io`) is passed through unchanged.
 ErrorKind http_status_kind(long status);
+
+// A transport Error (the engine's: no HTTP status) with what the request was
+// for in front: "GCS read gs://b/k: " + e.message, its kind unchanged; `e`
+// itself when `what` is empty.
+Error with_context(const Error& e, const std::string& what);
 
 }  // namespace td::store

@@ -141,13 +141,22 @@ Error gcs_error(const http::Response& response, const std::string& what, const s
   return Error{kind, m};
 }
 
-std::string GcsClient::object_url(const std::string& name) const {
+std::string GcsBackend::object_url(const std::string& name) const {
   return config_.endpoint + "/storage/v1/b/" + encode_object_name(config_.bucket) + "/o/" + encode_object_name(name);
 }
 
-http::PrepareFn GcsClient::authorizer() const {
-  if (!tokens_) return {};
-  return [tokens = tokens_](http::Request& r) -> Status {
+std::string GcsBackend::describe(const std::string& full_key) const { return "gs://" + config_.bucket + "/" + full_key; }
+
+std::string GcsBackend::what(HttpOp op, const std::string& full_key) const {
+  const char* call = op == HttpOp::list ? "list" : op == HttpOp::get ? "read" : "stat";
+  return std::string("GCS ") + call + " " + describe(full_key);
+}
+
+SignedRequest GcsBackend::authorized(std::string url) const {
+  SignedRequest call;
+  call.request.url = std::move(url);
+  if (!tokens_) return call;
+  call.prepare = [tokens = tokens_](http::Request& r) -> Status {
     auto token = tokens->token();
     if (!token.ok()) return token.error();
     r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
@@ -156,64 +165,46 @@ http::PrepareFn GcsClient::authorizer() const {
     r.headers.emplace_back("Authorization", "Bearer " + *token);
     return Status();
   };
+  return call;
 }
 
-Result<ObjectListPage> GcsClient::list_page(const std::string& prefix, size_t max_results, const std::string& page_token) {
-  http::Request request;
-  request.url = config_.endpoint + "/storage/v1/b/" + encode_object_name(config_.bucket) +
-                "/o?prefix=" + percent_encode(prefix) + "&maxResults=" + std::to_string(max_results) +
-                "&fields=" + percent_encode("items(name,size,updated,etag),nextPageToken");
-  if (!page_token.empty()) request.url += "&pageToken=" + percent_encode(page_token);
-  std::string what = "GCS list gs://" + config_.bucket + "/" + prefix;
-  // A page cut short (a body without framing to tell) is not valid JSON: fetch
-  // it again rather than fail the run, and never read it as a complete page.
-  constexpr int kAttempts = 3;
-  for (int attempt = 1;; ++attempt) {
-    auto response = engine_.perform(request, authorizer());
-    if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
-    if (response->status != 200) {
-      Error e = gcs_error(*response, what, request.url, config_);
-      if (response->status == 404) e.message += "; bucket '" + config_.bucket + "' does not exist";
-      return e;
-    }
-    auto page = parse_object_list(response->body);
-    if (page.ok()) return page;
-    if (attempt == kAttempts) {
-      return Error{ErrorKind::io, what + ": " + page.error().message + " (" + std::to_string(kAttempts) + " attempts)"};
-    }
-  }
+SignedRequest GcsBackend::list_request(const std::string& full_prefix, size_t max_results,
+                                       const std::string& page_token, const std::string&) const {
+  std::string url = config_.endpoint + "/storage/v1/b/" + encode_object_name(config_.bucket) +
+                    "/o?prefix=" + percent_encode(full_prefix) + "&maxResults=" + std::to_string(max_results) +
+                    "&fields=" + percent_encode("items(name,size,updated,etag),nextPageToken");
+  if (!page_token.empty()) url += "&pageToken=" + percent_encode(page_token);
+  return authorized(std::move(url));
 }
 
-void GcsClient::get_range(const std::string& name, uint64_t offset, uint64_t length, Store::ReadCallback done) {
-  if (length == 0) return done(RangeRead{});
-  http::Request request;
-  request.url = object_url(name) + "?alt=media";
-  request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-  // A 200 (Range ignored) starts at byte 0: the engine discards up to
-  // `offset` and stops once the range is in hand.
-  request.range_offset = offset;
-  request.range_length = length;
-  std::string url = request.url;
-  std::string what = "GCS read gs://" + config_.bucket + "/" + name;
-  engine_.submit(
-      std::move(request),
-      [this, url, what, offset, length, done = std::move(done)](Result<http::Response> result) {
-        if (!result.ok()) return done(Error{result.error().kind, what + ": " + result.error().message});
-        long status = result->status;
-        if (status != 200 && status != 206 && status != 416) return done(gcs_error(*result, what, url, config_));
-        done(range_read_from_response(std::move(*result), offset, length, http::redact_url(url)));
-      },
-      authorizer());
+bool GcsBackend::page_is_whole(const std::string& body) const { return nlohmann::json::accept(body); }
+
+Result<ListingPage> GcsBackend::parse_page(const std::string& body) const {
+  auto parsed = parse_object_list(body);
+  if (!parsed.ok()) return parsed.error();
+  bool more = !parsed->next_page_token.empty();  // no nextPageToken ends the listing
+  return ListingPage{std::move(parsed->objects), {}, more, std::move(parsed->next_page_token)};
 }
 
-Result<ObjectInfo> GcsClient::stat(const std::string& name) {
-  http::Request request;
-  request.url = object_url(name) + "?fields=" + percent_encode("name,size,updated,etag");
-  auto response = engine_.perform(request, authorizer());
-  std::string what = "GCS stat gs://" + config_.bucket + "/" + name;
-  if (!response.ok()) return Error{response.error().kind, what + ": " + response.error().message};
-  if (response->status != 200) return gcs_error(*response, what, request.url, config_);
-  return parse_object_resource(response->body);
+SignedRequest GcsBackend::get_request(const std::string& full_key, const std::string& range) const {
+  SignedRequest call = authorized(object_url(full_key) + "?alt=media");
+  call.request.headers.emplace_back("Range", range);
+  return call;
+}
+
+SignedRequest GcsBackend::stat_request(const std::string& full_key) const {
+  return authorized(object_url(full_key) + "?fields=" + percent_encode("name,size,updated,etag"));
+}
+
+Result<ObjectInfo> GcsBackend::parse_stat(const http::Response& response) const {
+  return parse_object_resource(response.body);
+}
+
+Error GcsBackend::status_error(const http::Response& response, HttpOp op, const std::string& full_key,
+                               const std::string& url) {
+  Error e = gcs_error(response, what(op, full_key), url, config_);
+  if (op == HttpOp::list && response.status == 404) e.message += "; bucket '" + config_.bucket + "' does not exist";
+  return e;
 }
 
 }  // namespace td::store::gcs

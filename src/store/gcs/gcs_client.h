@@ -3,8 +3,8 @@
 //              &fields=items(name,size,updated,etag),nextPageToken
 //   read:  GET {endpoint}/storage/v1/b/BUCKET/o/ENCODED_NAME?alt=media  with Range
 //   stat:  GET {endpoint}/storage/v1/b/BUCKET/o/ENCODED_NAME?fields=name,size,updated,etag
-// each with "Authorization: Bearer TOKEN" (unless anonymous), through the
-// shared HTTP engine. Errors carry Google's reason and message, the HTTP
+// each with "Authorization: Bearer TOKEN" (unless anonymous), for the shared
+// HTTP core (http_object_store.h). Errors carry Google's reason and message, the HTTP
 // status and the redacted URL.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "http/engine.h"
+#include "store/common/http_backend.h"
 #include "store/gcs/gcs_config.h"
 #include "store/gcs/gcs_credentials.h"
 #include "store/store.h"
@@ -34,24 +35,35 @@ std::optional<int64_t> parse_rfc3339_ms(const std::string& text);
 // Percent-encodes an object name as one path segment ('/' becomes %2F).
 std::string encode_object_name(const std::string& name);
 
-class GcsClient {
+// The GCS JSON API pieces of an HttpObjectStore. Keys here are full object
+// names (the config's root included).
+class GcsBackend : public HttpBackend {
  public:
   // tokens: null for anonymous access.
-  GcsClient(GcsConfig config, http::Engine& engine, std::shared_ptr<TokenProvider> tokens)
-      : config_(std::move(config)), engine_(engine), tokens_(std::move(tokens)) {}
-
-  Result<ObjectListPage> list_page(const std::string& prefix, size_t max_results, const std::string& page_token);
-  void get_range(const std::string& name, uint64_t offset, uint64_t length, Store::ReadCallback done);
-  Result<ObjectInfo> stat(const std::string& name);
+  GcsBackend(GcsConfig config, std::shared_ptr<TokenProvider> tokens)
+      : config_(std::move(config)), tokens_(std::move(tokens)) {}
 
   const GcsConfig& config() const { return config_; }
 
+  std::string describe(const std::string& full_key) const override;  // gs://bucket/name
+  std::string what(HttpOp op, const std::string& full_key) const override;
+  bool can_list() const override { return true; }
+  ListingTraits listing() const override { return {"GCS", "page token", 1000, false}; }  // maxResults limit
+  SignedRequest list_request(const std::string& full_prefix, size_t max_results, const std::string& page_token,
+                             const std::string& delimiter) const override;
+  bool page_is_whole(const std::string& body) const override;  // well-formed JSON
+  Result<ListingPage> parse_page(const std::string& body) const override;
+  SignedRequest get_request(const std::string& full_key, const std::string& range) const override;  // ?alt=media
+  SignedRequest stat_request(const std::string& full_key) const override;  // objects.get, JSON
+  Result<ObjectInfo> parse_stat(const http::Response& response) const override;
+  Error status_error(const http::Response& response, HttpOp op, const std::string& full_key,
+                     const std::string& url) override;  // gcs_error(), + the bucket on a listing's 404
+
  private:
   std::string object_url(const std::string& name) const;
-  http::PrepareFn authorizer() const;
+  SignedRequest authorized(std::string url) const;
 
   GcsConfig config_;
-  http::Engine& engine_;
   std::shared_ptr<TokenProvider> tokens_;
 };
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "store/common/list_progress.h"
+#include "store/common/http_object_store.h"
 #include "store/common/transport_options.h"
 #include "store/s3/s3_store.h"
 #include "util/log.h"
@@ -28,52 +28,6 @@ void register_gcs_secrets(const gcs::GoogleCredentials& c) {
 }
 
 }  // namespace
-
-GcsStore::GcsStore(gcs::GcsConfig config, const http::EngineOptions& http, std::shared_ptr<gcs::TokenProvider> tokens)
-    : engine_(std::make_unique<http::Engine>(http)), client_(std::move(config), *engine_, std::move(tokens)) {}
-
-std::string GcsStore::describe(const std::string& key) const {
-  const auto& c = client_.config();
-  return "gs://" + c.bucket + "/" + c.root + key;
-}
-
-Status GcsStore::list(const std::string& prefix, size_t page_size,
-                      const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) {
-  const std::string& root = client_.config().root;
-  size_t max_results = std::clamp<size_t>(page_size, 1, 1000);  // the JSON API's page limit
-  std::string token;
-  ListProgress progress("GCS listing of " + describe(prefix), "page token");
-  do {
-    auto page = client_.list_page(root + prefix, max_results, token);
-    if (!page.ok()) return page.error();
-    // Before any key is passed on: a page that repeats or loops is never handed out.
-    if (Status s = progress.check_page(page->objects, page->objects.size(), !page->next_page_token.empty(),
-                                       page->next_page_token);
-        !s.ok()) {
-      return s;
-    }
-    std::vector<ObjectInfo> objects;
-    objects.reserve(page->objects.size());
-    for (auto& o : page->objects) {
-      if (o.key.compare(0, root.size(), root) != 0) continue;  // the service filters by prefix
-      o.key.erase(0, root.size());
-      objects.push_back(std::move(o));
-    }
-    token = page->next_page_token;
-    if (!on_page(std::move(objects))) break;
-  } while (!token.empty());
-  return Status();
-}
-
-void GcsStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
-  client_.get_range(client_.config().root + object.key, offset, length, std::move(done));
-}
-
-Result<ObjectInfo> GcsStore::stat(const std::string& key) {
-  auto info = client_.stat(client_.config().root + key);
-  if (info.ok()) info->key = key;
-  return info;
-}
 
 Result<std::unique_ptr<Store>> open_gcs_store(const StoreUrl& url, const StoreOptions& options) {
   // HMAC keys: the XML API, signed like S3 (the S3 backend's code).
@@ -101,7 +55,9 @@ Result<std::unique_ptr<Store>> open_gcs_store(const StoreUrl& url, const StoreOp
   } else {
     log::debug("GCS: no credentials, anonymous access to gs://" + config->bucket);
   }
-  std::unique_ptr<Store> store = std::make_unique<GcsStore>(std::move(*config), http, std::move(tokens));
+  std::string root = config->root;
+  std::unique_ptr<Store> store = std::make_unique<HttpObjectStore>(
+      std::make_unique<gcs::GcsBackend>(std::move(*config), std::move(tokens)), http, root);
   return store;
 }
 

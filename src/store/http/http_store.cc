@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-#include "store/common/http_metadata.h"
 #include "store/common/http_status.h"
 #include "store/common/transport_options.h"
 #include "store/common/url_encoding.h"
@@ -31,8 +30,7 @@ std::string to_url_text(const std::string& text, bool encode_hash) {
 
 }  // namespace
 
-HttpStore::HttpStore(std::string base_url, http::EngineOptions options)
-    : base_(std::move(base_url)), engine_(std::move(options)) {
+PlainHttpBackend::PlainHttpBackend(std::string base_url) : base_(std::move(base_url)) {
   base_ = base_.substr(0, base_.find_first_of("?#"));
   if (base_.empty() || base_.back() != '/') base_ += '/';
   size_t host_start = base_.find("://");
@@ -40,56 +38,47 @@ HttpStore::HttpStore(std::string base_url, http::EngineOptions options)
   origin_ = base_.substr(0, base_.find('/', host_start));
 }
 
-std::string HttpStore::url_for(const std::string& key) const {
+std::string PlainHttpBackend::url_for(const std::string& key) const {
   if (is_http_url(key)) return to_url_text(key, false);
   if (!key.empty() && key[0] == '/') return origin_ + to_url_text(key, true);
   return base_ + to_url_text(key, true);
 }
 
-std::string HttpStore::describe(const std::string& key) const { return http::redact_url(url_for(key)); }
+std::string PlainHttpBackend::describe(const std::string& key) const { return http::redact_url(url_for(key)); }
 
-Status HttpStore::list(const std::string&, size_t, const std::function<bool(std::vector<ObjectInfo>&&)>&) {
+Error PlainHttpBackend::list_unsupported() const {
   return Error{ErrorKind::config,
                "an http(s) store cannot be listed; give the objects with --keys FILE (one URL or path per line)"};
+}
+
+SignedRequest PlainHttpBackend::get_request(const std::string& key, const std::string& range) const {
+  SignedRequest call;
+  call.request.url = url_for(key);
+  call.request.headers.emplace_back("Range", range);
+  return call;
+}
+
+SignedRequest PlainHttpBackend::stat_request(const std::string& key) const {
+  SignedRequest call;
+  call.request.method = "HEAD";
+  call.request.url = url_for(key);
+  return call;
+}
+
+Error PlainHttpBackend::status_error(const http::Response& response, HttpOp op, const std::string&,
+                                     const std::string& url) {
+  return http_status_error(op == HttpOp::stat ? "HEAD" : "GET", url, response.status);
 }
 
 Error http_status_error(const std::string& method, const std::string& url, long status) {
   return Error{http_status_kind(status), method + " " + http::redact_url(url) + ": HTTP " + std::to_string(status)};
 }
 
-void HttpStore::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
-  if (length == 0) {
-    done(RangeRead{});
-    return;
-  }
-  http::Request request;
-  request.url = url_for(object.key);
-  request.headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-  // A server that ignores Range sends the whole object from byte 0: the
-  // engine discards up to `offset` and stops once the range is in hand.
-  request.range_offset = offset;
-  request.range_length = length;
-  request.follow_redirects = true;
-  std::string url = request.url;
-  engine_.submit(std::move(request), [done = std::move(done), url, offset, length](Result<http::Response> r) {
-    if (!r.ok()) return done(r.error());
-    long status = r->status;
-    if (status != 200 && status != 206 && status != 416) return done(http_status_error("GET", url, status));
-    done(range_read_from_response(std::move(*r), offset, length, http::redact_url(url)));
-  });
-}
+HttpStore::HttpStore(std::string base_url, http::EngineOptions options)
+    : HttpObjectStore(std::make_unique<PlainHttpBackend>(std::move(base_url)), options) {}
 
-Result<ObjectInfo> HttpStore::stat(const std::string& key) {
-  http::Request request;
-  request.method = "HEAD";
-  request.url = url_for(key);
-  request.follow_redirects = true;
-  auto r = engine_.perform(request);
-  if (!r.ok()) return r.error();
-  if (r->status != 200) return http_status_error("HEAD", request.url, r->status);
-  ObjectInfo info = object_info_from_response(*r, /*head_request=*/true);
-  info.key = key;
-  return info;
+std::string HttpStore::url_for(const std::string& key) const {
+  return static_cast<const PlainHttpBackend&>(backend()).url_for(key);
 }
 
 Result<std::unique_ptr<Store>> open_http_store(const StoreUrl& u, const StoreOptions& options) {

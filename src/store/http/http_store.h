@@ -14,33 +14,45 @@
 #include <string>
 
 #include "http/engine.h"
+#include "store/common/http_object_store.h"
 #include "store/store.h"
 #include "store/store_url.h"
 
 namespace td::store {
 
-class HttpStore : public Store {
+// The plain-HTTP pieces of an HttpObjectStore: unsigned requests that follow
+// redirects (RFC 9110 §15.4; http/https only, see http::Request), no listing,
+// http_status_error() for failures.
+class PlainHttpBackend : public HttpBackend {
  public:
   // base_url: http(s)://host[:port][/path]; a trailing '/' is implied.
-  HttpStore(std::string base_url, http::EngineOptions options);
-
-  // Always a config error: HTTP cannot enumerate objects.
-  Status list(const std::string& prefix, size_t page_size,
-              const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) override;
-  // GET with Range; a server ignoring Range sends the object from byte 0 and
-  // we stop after offset+length bytes of it.
-  void read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) override;
-  Result<ObjectInfo> stat(const std::string& key) override;  // HEAD
-  std::string describe(const std::string& key) const override;  // the full URL
+  explicit PlainHttpBackend(std::string base_url);
 
   // The URL a key names (see the header comment).
   std::string url_for(const std::string& key) const;
-  http::EngineStats engine_stats() const { return engine_.stats(); }
+
+  std::string describe(const std::string& key) const override;  // the redacted URL
+  std::string what(HttpOp, const std::string&) const override { return ""; }  // the engine names the URL
+  Error list_unsupported() const override;  // config: HTTP cannot enumerate objects
+  bool follows_redirects() const override { return true; }  // unsigned: presigned URLs, moved files
+  SignedRequest get_request(const std::string& key, const std::string& range) const override;
+  SignedRequest stat_request(const std::string& key) const override;  // HEAD
+  Error status_error(const http::Response& response, HttpOp op, const std::string& key,
+                     const std::string& url) override;  // http_status_error()
 
  private:
   std::string base_;    // ends with '/'
   std::string origin_;  // scheme://authority, no trailing '/'
-  http::Engine engine_;
+};
+
+// The plain HTTP(S) store: the shared HttpObjectStore with a PlainHttpBackend.
+class HttpStore : public HttpObjectStore {
+ public:
+  // base_url: http(s)://host[:port][/path]; a trailing '/' is implied.
+  HttpStore(std::string base_url, http::EngineOptions options);
+
+  // The URL a key names (see the header comment).
+  std::string url_for(const std::string& key) const;
 };
 
 // Maps a non-success HTTP status to an error: 404/410 not_found, 401/403

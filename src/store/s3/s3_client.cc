@@ -1,9 +1,7 @@
 #include "store/s3/s3_client.h"
 
-#include "store/common/http_metadata.h"
 #include "store/common/http_status.h"
 
-#include <algorithm>
 #include <ctime>
 
 namespace td::store::s3 {
@@ -59,16 +57,20 @@ void sign_http_request(http::Request& out, const S3Config& c, const S3Request& r
   out.headers.emplace_back("authorization", std::move(authorization));
 }
 
-S3Client::S3Client(S3Config config, const http::EngineOptions& engine_options)
-    : config_(std::move(config)), engine_(std::make_unique<http::Engine>(engine_options)) {}
+std::string S3Backend::describe(const std::string& full_key) const {
+  return scheme_ + "://" + config_.bucket + "/" + full_key;
+}
 
-std::string S3Client::object_url(const std::string& key) const { return config_.origin + object_path(config_, key); }
+std::string S3Backend::what(HttpOp op, const std::string&) const {
+  // Reads and HEADs keep the engine's message (it names the URL).
+  return op == HttpOp::list ? "listing bucket '" + config_.bucket + "'" : "";
+}
 
-S3Client::Call S3Client::build(S3Request r) const {
-  Call call;
+SignedRequest S3Backend::build(S3Request r) const {
+  SignedRequest call;
   call.request = to_http_request(config_, r);
   if (config_.credentials.empty()) return call;  // unsigned: skip_signature, or nothing configured
-  // The engine is the client's last member, destroyed first (waiting for its
+  // The store's engine is destroyed before its backend (waiting for its
   // transfers), so `this` outlives every attempt.
   call.prepare = [this, r = std::move(r)](http::Request& request) -> Status {
     sign_http_request(request, config_, r, std::time(nullptr));
@@ -123,79 +125,43 @@ Error s3_error(const http::Response& response, const std::string& what, const st
   return Error{kind, message};
 }
 
-Error S3Client::error_from(const http::Response& response, const std::string& what, const std::string& url) {
+Error S3Backend::status_error(const http::Response& response, HttpOp op, const std::string&,
+                              const std::string& url) {
   // The "no credentials" hint once: on the listing, or the first failed read.
   bool hint = response.status == 403 && config_.credentials.empty() && !config_.skip_signature &&
               !unsigned_hint_given_.exchange(true);
+  std::string what = op == HttpOp::list ? "listing bucket '" + config_.bucket + "' at"
+                                        : op == HttpOp::get ? "GET" : "HEAD";
   return s3_error(response, what, url, config_, hint);
 }
 
-Result<ListPage> S3Client::list_page(const std::string& prefix, size_t max_keys, const std::string& token,
-                                     const std::string& delimiter) {
+SignedRequest S3Backend::list_request(const std::string& full_prefix, size_t max_keys, const std::string& token,
+                                      const std::string& delimiter) const {
   std::vector<std::pair<std::string, std::string>> query = {
-      {"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(std::clamp<size_t>(max_keys, 1, 1u << 30))}};
-  if (!prefix.empty()) query.emplace_back("prefix", prefix);
+      {"list-type", "2"}, {"encoding-type", "url"}, {"max-keys", std::to_string(max_keys)}};
+  if (!full_prefix.empty()) query.emplace_back("prefix", full_prefix);
   if (!token.empty()) query.emplace_back("continuation-token", token);
   if (!delimiter.empty()) query.emplace_back("delimiter", delimiter);
-  std::string path = bucket_path(config_);
-  Call call = build(S3Request{"GET", path, std::move(query), {}});
-  // A page cut short (a body without framing to tell) would drop keys: fetch it
-  // again, and never read it as a complete page.
-  auto response = engine_->perform(call.request, call.prepare);
-  for (int attempt = 1; attempt < 3 && response.ok() && response->status == 200 &&
-                        response->body.find("</ListBucketResult>") == std::string::npos; ++attempt) {
-    response = engine_->perform(call.request, call.prepare);
-  }
-  std::string where = config_.origin + path;
-  // Transport failures keep the engine's kind (config: untrusted TLS, unreachable host).
-  if (!response.ok()) {
-    return Error{response.error().kind, "listing bucket '" + config_.bucket + "': " + response.error().message};
-  }
-  if (response->status != 200) return error_from(*response, "listing bucket '" + config_.bucket + "' at", where);
-  if (response->body.find("</ListBucketResult>") == std::string::npos) {
-    return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "' at " + http::redact_url(where) +
-                                    ": the response ends early (no </ListBucketResult>)"};
-  }
-  auto page = parse_list_objects_v2(response->body);
-  if (!page.ok()) {
-    std::string start = response->body.substr(0, 200);
-    return Error{ErrorKind::io, "listing bucket '" + config_.bucket + "' at " + http::redact_url(where) + ": " +
-                                    page.error().message + " (body starts: " + start + ")"};
-  }
-  return page;
+  return build(S3Request{"GET", bucket_path(config_), std::move(query), {}});
 }
 
-void S3Client::get_range(const std::string& key, uint64_t offset, uint64_t length,
-                         std::function<void(Result<RangeRead>)> done) {
-  std::string range = "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1);
-  Call call = build(S3Request{"GET", object_path(config_, key), {}, {{"range", range}}});
-  // A server that ignores Range sends the object from byte 0: the engine
-  // discards up to `offset` and stops once the range is in hand (error
-  // documents are kept up to 64 KiB).
-  call.request.range_offset = offset;
-  call.request.range_length = length;
-  std::string url = call.request.url;
-  engine_->submit(
-      std::move(call.request),
-      [this, offset, length, url, done = std::move(done)](Result<http::Response> response) {
-        if (!response.ok()) return done(response.error());
-        long s = response->status;
-        if (s == 200 || s == 206 || s == 416) {
-          return done(range_read_from_response(std::move(*response), offset, length, http::redact_url(url)));
-        }
-        done(error_from(*response, "GET", url));
-      },
-      std::move(call.prepare));
+bool S3Backend::page_is_whole(const std::string& body) const {
+  return body.find("</ListBucketResult>") != std::string::npos;
 }
 
-Result<ObjectInfo> S3Client::head(const std::string& key) {
-  Call call = build(S3Request{"HEAD", object_path(config_, key), {}, {}});
-  auto response = engine_->perform(call.request, call.prepare);
-  if (!response.ok()) return response.error();
-  if (response->status != 200) return error_from(*response, "HEAD", call.request.url);
-  ObjectInfo info = object_info_from_response(*response, /*head_request=*/true);
-  info.key = key;
-  return info;
+Result<ListingPage> S3Backend::parse_page(const std::string& body) const {
+  auto parsed = parse_list_objects_v2(body);
+  if (!parsed.ok()) return parsed.error();
+  return ListingPage{std::move(parsed->objects), std::move(parsed->common_prefixes), parsed->truncated,
+                     std::move(parsed->next_token)};
+}
+
+SignedRequest S3Backend::get_request(const std::string& full_key, const std::string& range) const {
+  return build(S3Request{"GET", object_path(config_, full_key), {}, {{"range", range}}});
+}
+
+SignedRequest S3Backend::stat_request(const std::string& full_key) const {
+  return build(S3Request{"HEAD", object_path(config_, full_key), {}, {}});
 }
 
 }  // namespace td::store::s3

@@ -1,20 +1,19 @@
-// S3 REST calls over the shared HTTP engine: ListObjectsV2 pages, ranged GETs
-// and HEADs, each signed with SigV4 before every attempt (so retries carry a
-// fresh date), and S3 error documents turned into clear messages. Works for
-// any S3-compatible server (MinIO, s3rver, GCS's XML API with HMAC keys).
-//
-// Keys here are full bucket keys; S3Store maps them to and from store keys.
+// S3 REST requests for the shared HTTP core (store/common/http_object_store.h):
+// ListObjectsV2 pages, ranged GETs and HEADs, SigV4-signed, and S3 error
+// documents turned into clear messages. Works for any S3-compatible server
+// (MinIO, s3rver, GCS's XML API with HMAC keys). S3 API reference:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ (ListObjectsV2, GetObject,
+// HeadObject, ErrorResponses).
 #pragma once
 
 #include <atomic>
 #include <ctime>
-#include <functional>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "http/engine.h"
+#include "store/common/http_backend.h"
 #include "store/s3/s3_config.h"
 #include "store/s3/s3_xml.h"
 #include "store/store.h"
@@ -53,40 +52,40 @@ void sign_http_request(http::Request& out, const S3Config& c, const S3Request& r
 Error s3_error(const http::Response& response, const std::string& what, const std::string& url,
                const S3Config& config, bool mention_unsigned);
 
-class S3Client {
+// The S3 pieces of an HttpObjectStore: ListObjectsV2 requests and pages
+// (with a '/' delimiter for list_level), ranged GETs and HEADs, each signed
+// with SigV4 before every attempt (so retries carry a fresh date), and
+// s3_error() for failures. Keys here are full bucket keys.
+class S3Backend : public HttpBackend {
  public:
-  S3Client(S3Config config, const http::EngineOptions& engine_options);
+  // scheme: "s3" or "gs" (GCS's XML API), for describe().
+  S3Backend(S3Config config, std::string scheme) : config_(std::move(config)), scheme_(std::move(scheme)) {}
 
   const S3Config& config() const { return config_; }
 
-  // One ListObjectsV2 page (blocking): keys starting with `prefix`, at most
-  // `max_keys`, continuing after `token` (empty for the first page).
-  // With a delimiter, keys below the next delimiter come back as common prefixes.
-  Result<ListPage> list_page(const std::string& prefix, size_t max_keys, const std::string& token,
-                             const std::string& delimiter = "");
-
-  // Bytes [offset, offset + length) of `key`; `done` runs on the engine's
-  // loop thread. length must be > 0.
-  void get_range(const std::string& key, uint64_t offset, uint64_t length, std::function<void(Result<RangeRead>)> done);
-
-  // Size, Last-Modified and ETag of `key` (HEAD).
-  Result<ObjectInfo> head(const std::string& key);
-
-  // The request URL of a key (for messages: carries no secrets).
-  std::string object_url(const std::string& key) const;
+  std::string describe(const std::string& full_key) const override;
+  std::string what(HttpOp op, const std::string& full_key) const override;
+  bool can_list() const override { return true; }
+  // ListObjectsV2 max-keys: S3 caps it at 1000 itself; we only keep it sane.
+  ListingTraits listing() const override { return {"S3", "continuation token", size_t{1} << 30, true}; }
+  // AWS itself (no custom endpoint) lists CommonPrefixes completely.
+  bool delimiter_listing_trusted() const override { return config_.endpoint.empty(); }
+  SignedRequest list_request(const std::string& full_prefix, size_t max_keys, const std::string& token,
+                             const std::string& delimiter) const override;
+  bool page_is_whole(const std::string& body) const override;  // ends with </ListBucketResult>
+  Result<ListingPage> parse_page(const std::string& body) const override;
+  SignedRequest get_request(const std::string& full_key, const std::string& range) const override;
+  SignedRequest stat_request(const std::string& full_key) const override;  // HEAD
+  // s3_error(), with the unsigned-requests hint given once per store.
+  Error status_error(const http::Response& response, HttpOp op, const std::string& full_key,
+                     const std::string& url) override;
 
  private:
-  struct Call {
-    http::Request request;
-    http::PrepareFn prepare;  // signs afresh per attempt; empty for unsigned requests
-  };
-  Call build(S3Request r) const;
-  // s3_error(), with the unsigned-requests hint given once.
-  Error error_from(const http::Response& response, const std::string& what, const std::string& url);
+  SignedRequest build(S3Request r) const;
 
   S3Config config_;
+  std::string scheme_;
   std::atomic<bool> unsigned_hint_given_{false};
-  std::unique_ptr<http::Engine> engine_;  // last: destroyed first, finishing in-flight callbacks
 };
 
 }  // namespace td::store::s3

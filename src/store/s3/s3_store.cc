@@ -1,6 +1,6 @@
 #include "store/s3/s3_store.h"
 
-#include "store/common/list_progress.h"
+#include "store/common/http_object_store.h"
 #include "store/common/transport_options.h"
 #include "util/log.h"
 #include "util/redact.h"
@@ -37,74 +37,13 @@ void report(const s3::S3Config& c) {
   }
 }
 
+std::unique_ptr<Store> make_s3_store(s3::S3Config config, const http::EngineOptions& engine, std::string root,
+                                     std::string scheme) {
+  return std::make_unique<HttpObjectStore>(std::make_unique<s3::S3Backend>(std::move(config), std::move(scheme)),
+                                           engine, std::move(root));
+}
+
 }  // namespace
-
-S3Store::S3Store(s3::S3Config config, const http::EngineOptions& engine_options, std::string root, std::string scheme)
-    : root_(std::move(root)), scheme_(std::move(scheme)), client_(std::move(config), engine_options) {}
-
-std::string S3Store::describe(const std::string& key) const {
-  return scheme_ + "://" + client_.config().bucket + "/" + root_ + key;
-}
-
-Status S3Store::list(const std::string& prefix, size_t page_size,
-                     const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) {
-  std::vector<std::string> unused;
-  return list_pages(prefix, page_size, on_page, "", unused);
-}
-
-Status S3Store::list_level(const std::string& prefix, size_t page_size,
-                           const std::function<bool(std::vector<ObjectInfo>&&)>& on_page,
-                           std::vector<std::string>& children) {
-  children.clear();
-  return list_pages(prefix, page_size, on_page, "/", children);
-}
-
-Status S3Store::list_pages(const std::string& prefix, size_t page_size,
-                           const std::function<bool(std::vector<ObjectInfo>&&)>& on_page, const std::string& delimiter,
-                           std::vector<std::string>& children) {
-  std::string token;
-  ListProgress progress("S3 listing of " + describe(prefix), "continuation token");
-  do {
-    auto page = client_.list_page(root_ + prefix, page_size, token, delimiter);
-    if (!page.ok()) return page.error();
-    // Before any key is passed on: a page that repeats or loops is never handed out.
-    if (Status s = progress.check_page(page->objects, page->objects.size() + page->common_prefixes.size(),
-                                       page->truncated, page->next_token);
-        !s.ok()) {
-      return s;
-    }
-    std::vector<ObjectInfo> objects;
-    objects.reserve(page->objects.size());
-    for (auto& o : page->objects) {
-      if (o.key.compare(0, root_.size(), root_) != 0) continue;  // not under the root (a server bug)
-      o.key.erase(0, root_.size());
-      objects.push_back(std::move(o));
-    }
-    for (auto& child : page->common_prefixes) {
-      if (child.compare(0, root_.size(), root_) == 0) children.push_back(child.substr(root_.size()));
-    }
-    if (!objects.empty() && !on_page(std::move(objects))) return Status();
-    token = page->truncated ? page->next_token : "";
-  } while (!token.empty());
-  return Status();
-}
-
-void S3Store::read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) {
-  // Nothing to fetch at or past a known end (an empty object): S3 would
-  // answer 416, so spare the round trip.
-  if (length == 0 || (object.size && offset >= *object.size)) {
-    RangeRead empty;
-    empty.object_size = object.size;
-    return done(std::move(empty));
-  }
-  client_.get_range(root_ + object.key, offset, length, std::move(done));
-}
-
-Result<ObjectInfo> S3Store::stat(const std::string& key) {
-  auto info = client_.head(root_ + key);
-  if (info.ok()) info->key = key;
-  return info;
-}
 
 Result<std::unique_ptr<Store>> open_s3_store(const StoreUrl& u, const StoreOptions& options) {
   auto config = s3::resolve_s3_config(u.bucket, options.config, s3::process_environment());
@@ -113,8 +52,7 @@ Result<std::unique_ptr<Store>> open_s3_store(const StoreUrl& u, const StoreOptio
   if (Status s = apply_transport_options(options.config, engine); !s.ok()) return s.error();
   register_s3_secrets(config->credentials);
   report(*config);
-  std::unique_ptr<Store> store = std::make_unique<S3Store>(std::move(*config), engine, as_root(u.prefix), "s3");
-  return store;
+  return make_s3_store(std::move(*config), engine, as_root(u.prefix), "s3");
 }
 
 Result<std::unique_ptr<Store>> open_s3_compatible_store(const std::string& bucket, const std::string& prefix,
@@ -137,8 +75,7 @@ Result<std::unique_ptr<Store>> open_s3_compatible_store(const std::string& bucke
   if (Status s = s3::resolve_addressing(c, false); !s.ok()) return s.error();
   http::EngineOptions engine = options.http;
   if (Status s = apply_transport_options(options.config, engine); !s.ok()) return s.error();
-  std::unique_ptr<Store> store = std::make_unique<S3Store>(std::move(c), engine, as_root(prefix), url_scheme);
-  return store;
+  return make_s3_store(std::move(c), engine, as_root(prefix), url_scheme);
 }
 
 bool wants_gcs_xml_api(const std::map<std::string, std::string>& config) {

@@ -2,7 +2,8 @@
 //
 // s3://bucket/some/prefix: the URL's path is the store's root, as in obstore
 // (keys are relative to "some/prefix/"). Settings and credentials: see
-// s3_config.h. Listing is ListObjectsV2 (one blocking request per page),
+// s3_config.h. The store is the shared HttpObjectStore with an S3Backend
+// (s3_client.h): listing is ListObjectsV2 (one blocking request per page),
 // reads are ranged GETs kept in flight on the shared HTTP engine, stat is a
 // HEAD.
 //
@@ -20,32 +21,6 @@
 #include "store/store_url.h"
 
 namespace td::store {
-
-class S3Store : public Store {
- public:
-  // root: key prefix of the store ("" or ending in '/'); scheme: "s3" or "gs",
-  // for describe().
-  S3Store(s3::S3Config config, const http::EngineOptions& engine_options, std::string root, std::string scheme);
-
-  // AWS itself (no custom endpoint) lists CommonPrefixes completely.
-  bool delimiter_listing_trusted() const override { return client_.config().endpoint.empty(); }
-  Status list_level(const std::string& prefix, size_t page_size,
-                    const std::function<bool(std::vector<ObjectInfo>&&)>& on_page,
-                    std::vector<std::string>& children) override;
-  Status list(const std::string& prefix, size_t page_size,
-              const std::function<bool(std::vector<ObjectInfo>&&)>& on_page) override;
-  void read_range(const ObjectInfo& object, uint64_t offset, uint64_t length, ReadCallback done) override;
-  Result<ObjectInfo> stat(const std::string& key) override;
-  std::string describe(const std::string& key) const override;
-
- private:
-  Status list_pages(const std::string& prefix, size_t page_size,
-                    const std::function<bool(std::vector<ObjectInfo>&&)>& on_page, const std::string& delimiter,
-                    std::vector<std::string>& children);
-  std::string root_;
-  std::string scheme_;
-  s3::S3Client client_;
-};
 
 // s3:// and s3a:// URLs: settings from options.config, AWS_* and ~/.aws.
 Result<std::unique_ptr<Store>> open_s3_store(const StoreUrl& u, const StoreOptions& options);
