@@ -182,13 +182,16 @@ std::vector<Column> make_columns() {
       [](const FillContext& c, const Column&) {
         return c.header && c.header->gdal_structural_metadata ? text(*c.header->gdal_structural_metadata) : Value();
       });
-  add(int64("header_bytes"), "bytes needed to read all metadata (smallest image-data offset)", {},
-      [](const FillContext& c, const Column&) {
-        if (!c.header) return Value();
-        const tiff::Header& h = *c.header;
-        const uint64_t n = h.first_data_offset ? std::max(*h.first_data_offset, h.metadata_end) : h.metadata_end;
-        return Value(static_cast<int64_t>(n));
+  add(int64("header_bytes"),
+      "bytes from the start of the file to the end of the last metadata byte: file header, every IFD, every "
+      "tag value, strip/tile offset and byte-count arrays included (see \"header_bytes and first_data_offset\")",
+      {}, [](const FillContext& c, const Column&) {
+        return c.header ? Value(static_cast<int64_t>(c.header->metadata_end)) : Value();
       });
+  add(int64("first_data_offset"),
+      "smallest non-zero strip/tile offset whose byte count is non-zero, over every IFD (empty tiles skipped); "
+      "null when no IFD has image data",
+      {}, [](const FillContext& c, const Column&) { return c.header ? int_or_null(c.header->first_data_offset) : Value(); });
   // What reading this header cost.
   add(int64("requests"), "read requests made for this object", {}, [](const FillContext& c, const Column&) {
     return Value(static_cast<int64_t>(c.outcome.cost.requests));

@@ -37,7 +37,7 @@ struct Rational { int64_t numerator; int64_t denominator; };
 //   ASCII                                                -> std::string (all NULs
 //       kept except one trailing terminator; multiple strings stay NUL-separated)
 //   UNDEFINED                                            -> std::vector<uint8_t>
-//   not loaded (strip/tile offset arrays, values past the end or over a budget (see
+//   not loaded (strip/tile offset and byte-count arrays: read but not kept, values past the end or over a budget (see
 //   Header::warnings), unknown type)
 //                                                        -> std::monostate
 using TagValues = std::variant<std::monostate, std::vector<uint64_t>, std::vector<int64_t>,
@@ -116,11 +116,17 @@ struct Header {
   // Text of the GDAL structural metadata block right after the file header
   // ("GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes\nLAYOUT=IFDS_BEFORE_DATA\n...").
   std::optional<std::string> gdal_structural_metadata;
-  // Smallest image-data offset: the smallest first StripOffsets/TileOffsets
-  // value over all IFDs (with a non-zero byte count); everything a reader needs
-  // for the metadata lies before it in a well-formed COG. nullopt if no IFD has data.
+  // Where image data starts: the smallest non-zero StripOffsets/TileOffsets element whose
+  // StripByteCounts/TileByteCounts element is non-zero, over every element of every IFD
+  // (TIFF 6.0 section 3 and 15; empty tiles of a sparse COG, offset 0 and count 0, are
+  // skipped). nullopt if no IFD has data or its arrays could not be read (a warning).
   std::optional<uint64_t> first_data_offset;
-  // One past the last byte of metadata the reader looked at (IFDs and values).
+  // One past the last metadata byte: the file header, the GDAL block, every IFD's entry
+  // table and every out-of-line tag value read, strip/tile offset and byte-count arrays
+  // in full. Values past the end of the object (warnings) are not counted. This is the
+  // `header_bytes` column: reading [0, metadata_end) reads all metadata when it precedes
+  // the data (a COG); a file whose metadata follows the data gets metadata_end past
+  // first_data_offset.
   uint64_t metadata_end = 0;
   // Bytes the metadata occupies (file header, IFDs, out-of-line values, each byte once);
   // memory budgets are multiples of it. 0 when unknown (a Header built by hand).

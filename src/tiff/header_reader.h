@@ -12,9 +12,9 @@
 //   }
 //
 // The reader decodes classic TIFF and BigTIFF, both byte orders, every IFD of
-// the chain, every field type; it counts but does not fetch the strip/tile
-// offset and byte-count arrays (it reads only their first element, to learn
-// where image data starts). Damage past IFD 0's entry table and budgets reached become
+// the chain, every field type; it reads the strip/tile offset and byte-count
+// arrays (to learn where image data starts, skipping empty tiles) but does not keep
+// them: their tags stay counted, not loaded. Damage past IFD 0's entry table and budgets reached become
 // Header::warnings (see Warning in header.h); the rest are typed errors.
 #pragma once
 

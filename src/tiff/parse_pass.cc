@@ -338,8 +338,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     auto r = entry_span(e);
     if (!r) continue;
     auto span_what = [&] {
-      return std::string(is_data_array_tag(cursor_.u16(e)) ? "first element of " : "value of ") +
-             tag_label(cursor_.u16(e)) + " in IFD " + std::to_string(index);
+      return "value of " + tag_label(cursor_.u16(e)) + " in IFD " + std::to_string(index);
     };
     // Unreadable: parse_entry meets it again and keeps the tag unloaded, with a warning.
     (void)require(r->offset, r->length, r->length, span_what);
@@ -363,13 +362,11 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
          std::to_string(more) + " more tags of " + what() + " have warnings, not listed");
   }
 
-  // Image data starts at the first strip or tile that has bytes.
-  std::optional<uint64_t> first_data;
-  auto consider = [&](const std::optional<uint64_t>& off, const std::optional<uint64_t>& bytes) {
-    if (off && bytes && *bytes != 0 && (!first_data || *off < *first_data)) first_data = off;
-  };
-  consider(start.strip_offset, start.strip_bytes);
-  consider(start.tile_offset, start.tile_bytes);
+  // Image data starts at the first strip or tile that has bytes (empty tiles skipped).
+  std::optional<uint64_t> first_data = this->first_data(start.strip_offsets, start.strip_bytes);
+  if (auto tiles = this->first_data(start.tile_offsets, start.tile_bytes)) {
+    if (!first_data || *tiles < *first_data) first_data = tiles;
+  }
   add_data_offset(first_data);
 
   if (needs.size() == needs_before) {  // complete: later passes reuse it
@@ -420,13 +417,13 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
   }
   const uint64_t bytes = t.count * size;
 
-  if (is_data_array_tag(t.code)) {  // counted, not loaded; only the first element matters
-    auto first = first_element(index, t, field);
+  if (is_data_array_tag(t.code)) {  // read in full for first_data_offset, not kept
+    const DataArray a = data_array(index, t, field);
     switch (t.code) {
-      case tag::strip_offsets: start.strip_offset = first; break;
-      case tag::strip_byte_counts: start.strip_bytes = first; break;
-      case tag::tile_offsets: start.tile_offset = first; break;
-      case tag::tile_byte_counts: start.tile_bytes = first; break;
+      case tag::strip_offsets: start.strip_offsets = a; break;
+      case tag::strip_byte_counts: start.strip_bytes = a; break;
+      case tag::tile_offsets: start.tile_offsets = a; break;
+      case tag::tile_byte_counts: start.tile_bytes = a; break;
     }
     ifd.tags.push_back(std::move(t));
     return true;
@@ -502,10 +499,7 @@ std::optional<ByteRange> ParsePass::entry_span(const uint8_t* e) const {
   const uint32_t size = field_type_size(type_code);
   if (size == 0 || count == 0 || count > kMaxU64 / size || count * size <= field_size) return std::nullopt;
   const uint64_t offset = cursor_.uint(e + (big ? 12 : 8), field_size);
-  if (is_data_array_tag(code)) {  // only the first element is read
-    if (!is_unsigned_int_type(type_code)) return std::nullopt;
-    return ByteRange{offset, size};
-  }
+  if (is_data_array_tag(code) && !is_unsigned_int_type(type_code)) return std::nullopt;
   return ByteRange{offset, count * size};
 }
 
@@ -525,28 +519,39 @@ std::string ParsePass::budget_message(const std::string& where) const {
            "): tags sharing one value, IFDs repeating it, or many small values widened?";
 }
 
-// First element of a strip/tile offsets or byte-counts array: read from the entry when
-// inline, otherwise as one tiny range.
-std::optional<uint64_t> ParsePass::first_element(uint32_t index, const Tag& t,
-                                                 const uint8_t* field) {
-  if (t.count == 0 || !is_unsigned_int_type(t.type_code)) return std::nullopt;
+// A strip/tile offsets or byte-counts array: read from the entry when inline, otherwise
+// required in full like any out-of-line value (COGs keep them in the header, so they
+// mostly lie within bytes read anyway), but never decoded into the Tag.
+ParsePass::DataArray ParsePass::data_array(uint32_t index, const Tag& t, const uint8_t* field) {
+  if (t.count == 0 || !is_unsigned_int_type(t.type_code)) return {};
   const unsigned size = field_type_size(t.type_code);
   const unsigned field_size = header.bigtiff ? 8 : 4;
-  if (t.count * size <= field_size) return cursor_.uint(field, size);
+  const uint64_t bytes = t.count * size;  // the caller checked that it does not overflow
+  if (bytes <= field_size) return {field, t.count, size};
   const uint64_t offset = cursor_.uint(field, field_size);
-  auto what = [&] {
-    return "first element of " + tag_label(t.code) + " in IFD " + std::to_string(index);
-  };
-  switch (require(offset, size, size, what)) {
+  auto what = [&] { return "value of " + tag_label(t.code) + " in IFD " + std::to_string(index); };
+  switch (require(offset, bytes, bytes, what)) {
     case Avail::have: break;
-    case Avail::missing: return std::nullopt;
+    case Avail::missing: return {};
     case Avail::unreadable:
       warn(problem_.budget ? "metadata_budget_reached" : "tag_value_out_of_bounds", index, t.code,
-           problem_.message + "; the tag is kept, its first element not loaded");
-      return std::nullopt;
+           problem_.message + "; the tag is kept, its value not read");
+      return {};
   }
-  note_read(offset, size);
-  return cursor_.uint(reader_.at(offset), size);
+  note_read(offset, bytes);
+  return {reader_.at(offset), t.count, size};
+}
+
+std::optional<uint64_t> ParsePass::first_data(const DataArray& offsets, const DataArray& bytes) const {
+  if (!offsets.values || !bytes.values) return std::nullopt;
+  std::optional<uint64_t> first;
+  const uint64_t n = std::min(offsets.count, bytes.count);
+  for (uint64_t i = 0; i < n; ++i) {
+    if (cursor_.uint(bytes.values + i * bytes.size, bytes.size) == 0) continue;  // empty tile
+    const uint64_t off = cursor_.uint(offsets.values + i * offsets.size, offsets.size);
+    if (off != 0 && (!first || off < *first)) first = off;
+  }
+  return first;
 }
 
 }  // namespace td::tiff

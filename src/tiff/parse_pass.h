@@ -54,10 +54,18 @@ class ParsePass {
   Header header;
 
  private:
-  // First elements of the strip/tile offset and byte-count arrays of one IFD.
-  struct DataStart {
-    std::optional<uint64_t> strip_offset, strip_bytes, tile_offset, tile_bytes;
+  // Where one strip/tile offset or byte-count array of an IFD sits, once it is readable:
+  // `values` points at its first element (in the entry when inline, else in the fed bytes).
+  struct DataArray {
+    const uint8_t* values = nullptr;  // nullptr: absent, not fed yet, or unreadable
+    uint64_t count = 0;
+    unsigned size = 0;  // bytes per element
   };
+  struct DataStart {  // StripOffsets, StripByteCounts, TileOffsets, TileByteCounts
+    DataArray strip_offsets, strip_bytes, tile_offsets, tile_bytes;
+  };
+  // Smallest offset with a non-zero byte count (and a non-zero offset) over both arrays.
+  std::optional<uint64_t> first_data(const DataArray& offsets, const DataArray& bytes) const;
   // unreadable: past the end, overflowing, or (no_more_reads) not fed; why is in problem_.
   enum class Avail { have, missing, unreadable };
   struct Problem {
@@ -75,7 +83,8 @@ class ParsePass {
   std::optional<uint64_t> parse_ifd(uint32_t index, uint64_t offset);
   void add_data_offset(std::optional<uint64_t> offset);
   bool parse_entry(uint32_t index, const uint8_t* entry, Ifd& ifd, DataStart& start);
-  std::optional<uint64_t> first_element(uint32_t index, const Tag& t, const uint8_t* field);
+  // The whole offset or byte-count array of tag `t`, read as any out-of-line value.
+  DataArray data_array(uint32_t index, const Tag& t, const uint8_t* field);
   void fail(ErrorKind kind, std::string message);
   void warn(const char* kind, uint32_t ifd, std::optional<uint16_t> tag, std::string message);
   // The IFD chain ends before IFD `index` (index >= 1): a warning on IFD index - 1.
@@ -93,7 +102,7 @@ class ParsePass {
   // occupies do not bound its decoded size; this does.
   uint64_t decoded_bytes_ = 0;
   // Union of the byte ranges the header occupies (file header, IFDs, out-of-line values,
-  // first elements), each byte once, as start -> end. It depends on the file alone, not
+  // offset and byte-count arrays), each byte once, as start -> end. It depends on the file alone, not
   // on how bytes were fed, so the budget's verdict is the same for every read pattern;
   // an IFD's value ranges are added before its values are decoded (cached or not).
   std::map<uint64_t, uint64_t> spans_;
