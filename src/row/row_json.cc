@@ -141,7 +141,12 @@ json header_to_raw_json(const tiff::Header& header) {
                       {"count", t.count},
                       {"values", tag_values_raw(t)}});
     }
-    ifds.push_back({{"offset", ifd.offset}, {"tags", std::move(tags)}});
+    auto opt = [](const std::optional<uint32_t>& v) { return v ? json(*v) : json(nullptr); };
+    ifds.push_back({{"offset", ifd.offset},
+                    {"chain_index", ifd.chain_index},
+                    {"parent", opt(ifd.parent)},
+                    {"subifd_index", opt(ifd.subifd_index)},
+                    {"tags", std::move(tags)}});
   }
   out["ifds"] = std::move(ifds);
   // The same warnings as the row's `warnings` column (null when none).

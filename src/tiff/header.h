@@ -59,11 +59,24 @@ struct Tag {
   std::vector<int64_t> as_ints() const;
 };
 
+// One IFD of the main chain or a SubIFD (tag 330, Adobe TIFF Technical Note 1: a list of
+// child IFD offsets of type LONG or IFD, or LONG8/IFD8 in BigTIFF; OME-TIFF, DNG and COG-like
+// pyramids keep reduced resolutions there). Where it came from:
+//   chain_index   index in the main chain of this IFD, or of the top-level IFD it hangs from
+//   parent        nullopt for a main-chain IFD; for a SubIFD, the index in Header::ifds of
+//                 the IFD whose SubIFDs tag lists it
+//   subifd_index  for a SubIFD, its position in that parent's SubIFDs list (0-based)
 struct Ifd {
   uint64_t offset = 0;          // file offset of this IFD
+  uint32_t chain_index = 0;
+  std::optional<uint32_t> parent;
+  std::optional<uint32_t> subifd_index;
   std::vector<Tag> tags;        // in file order
   const Tag* find(uint16_t code) const;  // first tag with this code, or nullptr
 };
+
+// SubIFDs of SubIFDs are followed this deep (1: only a main-chain IFD's own SubIFDs).
+inline constexpr uint32_t kMaxSubIfdDepth = 4;
 
 // One decoded GeoKey. Value is a SHORT list (usually one), a DOUBLE list, or an ASCII string
 // (GeoAsciiParams pieces have the trailing '|' removed).
@@ -82,21 +95,25 @@ struct GeoKeyDirectory {
 // not load, or the reason the IFD chain ended early. Salvage rule (README, "What is kept
 // when a file is damaged"): damage to the file header or IFD 0's entry table is an Error;
 // damage past it is a Warning and the row keeps everything else, as libtiff, tifffile and
-// GDAL keep the IFDs read before a bad link.
+// GDAL keep the IFDs read before a bad link. A SubIFD that cannot be read (past the end, a
+// loop, empty, truncated, over a budget, nested too deep) gets the same kinds, on its parent
+// with tag 330; it and its own SubIFDs are skipped, the rest is kept.
 //   kind:    tag_value_out_of_bounds  a value past the end of the object or whose count
 //                                     overflows; the tag is kept, not loaded
 //            ifd_link_out_of_bounds   a next-IFD offset past the end; the chain ends
 //            ifd_truncated            a later IFD cut short by the end of the object
 //            ifd_empty                a later IFD with no entries
-//            ifd_loop                 a next-IFD offset revisits an IFD already read
-//            ifd_budget_reached       Limits::max_ifds IFDs read; the chain ends
+//            ifd_loop                 a next-IFD (or SubIFD) offset revisits an IFD already read
+//            ifd_budget_reached       Limits::max_ifds IFDs read (SubIFDs count); the chain
+//                                     ends; or SubIFDs nested deeper than kMaxSubIfdDepth
 //            metadata_budget_reached  Limits::max_bytes or the decoded-memory budget is
 //                                     spent; what needs more is not loaded
 //            more_warnings            more than 8 tags of one IFD have warnings: the
 //                                     first 8 are listed, this one counts the rest
 //            value_not_loaded         (row level) values left out of `other_tags` to
 //                                     keep the row within its memory budget
-//   ifd:     index of the IFD concerned (for a chain that ends: the last IFD kept)
+//   ifd:     index in Header::ifds of the IFD concerned (for a chain that ends: the last
+//            main-chain IFD kept; for a SubIFD skipped: its parent)
 //   tag:     tag code, when one tag is concerned
 //   message: human-readable detail (offsets, counts, sizes)
 struct Warning {
@@ -110,7 +127,9 @@ struct Warning {
 struct Header {
   ByteOrder byte_order = ByteOrder::little;
   bool bigtiff = false;
-  std::vector<Ifd> ifds;        // main IFD chain, in order
+  // Every IFD read: the main chain in order, each IFD followed by its SubIFDs (depth
+  // first, in SubIFDs-tag order) before the next main-chain IFD. ifds[0] is IFD 0.
+  std::vector<Ifd> ifds;
   // GeoKeys of the first IFD that carries a GeoKeyDirectoryTag (34735).
   std::optional<GeoKeyDirectory> geokeys;
   // Text of the GDAL structural metadata block right after the file header
