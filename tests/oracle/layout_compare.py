@@ -8,6 +8,11 @@ Generates, with GDAL, files whose layout tells the two apart, then compares
   * cog_mask.tif        COG with a per-dataset mask (mask IFDs, overviews)
   * meta_after.tif      strip GTiff whose IFD GDAL rewrote at the end of the file
                         (metadata set in update mode): header_bytes > first_data_offset
+  * subifds_big.tif     (tifffile) BigTIFF, 1024 px tiled, levels of 512 and 256 px in the
+                        SubIFDs of IFD 0, a second main-chain page after them (issue 15, kind 3)
+  * subifds_classic.tif (tifffile) classic TIFF, one reduced level in a SubIFD
+For the SubIFD files the `ifds` list is compared too: main-chain IFDs in tifffile's page
+order, each followed by the offsets of its `page.pages` (with parent and subifd_index).
 
 Expected values, from tifffile's view of the main chain:
   header_bytes      = max(end of the file header, end of every IFD's entry table, end of
@@ -79,6 +84,15 @@ def make_files(out: Path) -> dict[str, Path]:
     ds.SetMetadataItem("DESCRIPTION_LONG", "x" * 2000)
     ds.GetRasterBand(1).SetDescription("band one")
     ds = None
+    # SubIFDs, written by tifffile: subifds=N puts the next N writes in IFD 0's SubIFDs.
+    for name, big, levels in (("subifds_big", True, (1024, 512, 256)), ("subifds_classic", False, (256, 128))):
+        files[name] = out / f"{name}.tif"
+        with tifffile.TiffWriter(files[name], bigtiff=big) as w:
+            for i, n in enumerate(levels):
+                data = (numpy.arange(n * n, dtype=numpy.uint32) % 251).astype(numpy.uint8).reshape(n, n)
+                w.write(data, tile=(128, 128) if big else None, subifds=len(levels) - 1 if i == 0 else None,
+                        subfiletype=1 if i else 0)
+            w.write(numpy.ones((32, 32), numpy.uint8))  # a second main-chain page
     return files
 
 
@@ -92,7 +106,19 @@ def expected(path: Path) -> dict:
         if m:
             end += 43 + int(m.group(1))
         first = None
-        pages = [tif.pages._getitem(i, aspage=True) for i in range(len(tif.pages))]
+        top = [tif.pages._getitem(i, aspage=True) for i in range(len(tif.pages))]
+        # ifds as tiff-dumper lists them: (offset, chain_index, parent, subifd_index)
+        ifds, pages = [], []
+        def visit(page, chain_index, parent, position, depth):
+            index = len(ifds)
+            ifds.append({"offset": page.offset, "chain_index": chain_index, "parent": parent,
+                         "subifd_index": position})
+            pages.append(page)
+            if depth < 4 and page.subifds:
+                for k, sub in enumerate(page.pages):
+                    visit(sub, chain_index, index, k, depth + 1)
+        for i, page in enumerate(top):
+            visit(page, i, None, None, 0)
         for page in pages:
             n = len(page.tags)
             end = max(end, page.offset + (8 + 20 * n + 8 if big else 2 + 12 * n + 4))
@@ -103,7 +129,7 @@ def expected(path: Path) -> dict:
             for off, count in zip(page.dataoffsets, page.databytecounts):
                 if off and count and (first is None or off < first):
                     first = off
-        return {"header_bytes": end, "first_data_offset": first, "ifd_count": len(pages)}
+        return {"header_bytes": end, "first_data_offset": first, "ifd_count": len(top), "ifds": ifds}
 
 
 def main() -> int:
@@ -116,10 +142,16 @@ def main() -> int:
     for name, path in make_files(args.out).items():
         want = expected(path)
         row = dumper_json(binary, ["info", str(path)])
+        row["ifds"] = [{k: d.get(k) for k in ("chain_index", "parent", "subifd_index")}
+                       for d in row.get("ifds") or []]
+        raw = dumper_json(binary, ["info", "--raw", str(path)])
+        for d, r in zip(row["ifds"], raw.get("ifds") or []):
+            d["offset"] = r.get("offset")
         for key, value in want.items():
             if row.get(key) != value:
                 report.fail(path, f"{key}: tiff-dumper {row.get(key)!r}, tifffile {value!r}")
-        print(f"{name}: {want}")
+        print(f"{name}: { {k: v for k, v in want.items() if k != 'ifds'} }, ifds "
+              f"{[(d['offset'], d['chain_index'], d['parent'], d['subifd_index']) for d in want['ifds']]}")
         report.count("files")
     # The layouts the files were made for, so the comparison means something.
     sparse, after = expected(args.out / "sparse_cog.tif"), expected(args.out / "meta_after.tif")

@@ -143,8 +143,9 @@ TEST(SubIfds, WarningsOfManyBadSubIfdsAreCapped) {
                                     "12 more SubIFDs of IFD 0 are not followed after 8 that could not be read"}));
 }
 
-// SubIFDs far from the start arrive over several passes; a SubIFD decoded in one pass and
-// reused from the cache in a later one keeps its warnings on its own index.
+// SubIFDs far from the start arrive over several passes. SubIFD 1 is decoded (and cached)
+// in the pass that first reaches it, when SubIFD 0's own SubIFD is still missing; reused
+// in the next pass, it sits one index later and its warning must follow it.
 TEST(SubIfds, FarSubIfdsKeepTheirIndexAcrossPasses) {
   TiffBuilder b;
   b.add_ifd();
@@ -153,14 +154,17 @@ TEST(SubIfds, FarSubIfdsKeepTheirIndexAcrossPasses) {
   b.add_ifd(100000);  // SubIFD 1: a value past the end
   b.field(tag::image_description, 2, 100, 900000);
   b.set_next_ifd(1, 0);
-  b.add_ifd(200000);  // SubIFD 0
-  b.uints(tag::image_width, 3, {5});
+  b.add_ifd(200000);  // SubIFD 0, with a SubIFD of its own further on
+  b.uints(tag::image_width, 3, {5}).uints(tag::sub_ifds, 4, {300000});
   b.set_next_ifd(2, 0);
+  b.add_ifd(300000);
+  b.uints(tag::image_width, 3, {6});
+  b.set_next_ifd(3, 0);
   Header h = parse_ok(b.build());
-  expect_ifds(h, {{8, 0, {}, {}}, {200000, 0, 0u, 0u}, {100000, 0, 0u, 1u}});
+  expect_ifds(h, {{8, 0, {}, {}}, {200000, 0, 0u, 0u}, {300000, 0, 1u, 0u}, {100000, 0, 0u, 1u}});
   ASSERT_EQ(h.warnings.size(), 1u);
   EXPECT_EQ(h.warnings[0].kind, "tag_value_out_of_bounds");
-  EXPECT_EQ(h.warnings[0].ifd, 2u);
+  EXPECT_EQ(h.warnings[0].ifd, 3u);
 }
 
 }  // namespace
