@@ -348,18 +348,19 @@ def loops(c: Corpus) -> None:
     data[first + 8 + 20 * n:first + 16 + 20 * n] = u("<", "Q", first)
     c.add("loop_self_bigtiff.tif", bytes(data), "ok", why="BigTIFF IFD0 -> IFD0", warn=["ifd_loop"])
     c.manifest["loop_self_bigtiff.tif"]["nifds"] = 1
-    # SubIFDs pointing at the IFD itself: not followed (main chain only), so legal
+    # SubIFDs pointing at the IFD itself: followed since issue 15 (kind 3), a loop warning
     lay = Layout("<", ifds=[image_entries("<")])
     data = lay.build()
     first = struct.unpack("<I", data[4:8])[0]
     lay = Layout("<", ifds=[image_entries("<", extra=[E(330, 13, 1, longs("<", first))])])
-    c.add("loop_subifd_self.tif", lay.build(), "ok", why="SubIFDs -> own IFD (not followed)")
+    c.add("loop_subifd_self.tif", lay.build(), "ok", why="SubIFDs -> own IFD (a loop, skipped)",
+          warn=["ifd_loop"])
 
 
 def subifds(c: Corpus) -> None:
     """SubIFDs (tag 330): deep chains, cycles, counts near 2^32 and 2^64, offsets past
-    the end. Only the main chain must be read; a reader that follows SubIFDs must
-    still stop (limit or loop) without crashing or hanging."""
+    the end. SubIFDs are followed (issue 15, kind 3), 4 levels deep: a reader must stop
+    (depth, limit or loop) without crashing or hanging."""
     def chain(n: int, big: bool, cycle: bool) -> bytes:
         typ = 18 if big else 13
         ifds = [image_entries("<", big=big, extra=[E(330, typ, 1, u("<", "Q" if big else "I", 0))])
