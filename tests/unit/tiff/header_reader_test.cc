@@ -98,7 +98,7 @@ TEST(HeaderReader, FirstDataOffsetIsTheMinimumOverIfdsWithData) {
   b.add_ifd();  // sparse: offset 0 and byte count 0 are skipped
   b.uints(tag::tile_offsets, 4, {0, 0, 0}).uints(tag::tile_byte_counts, 4, {0, 0, 0});
   b.add_ifd();  // lower offset but byte count 0: skipped; the next strip counts (issue 15)
-  b.uints(tag::strip_offsets, 3, {60000, 75000}).uints(tag::strip_byte_counts, 3, {0, 9});
+  b.uints(tag::strip_offsets, 4, {60000, 75000}).uints(tag::strip_byte_counts, 3, {0, 9});
   b.add_ifd();  // no byte counts at all: skipped
   b.uints(tag::strip_offsets, 4, {50000});
   Header h = parse_ok(b.build());

@@ -30,7 +30,7 @@ TEST(Layout, NoFirstDataOffsetWhenEveryTileIsEmpty) {
   b.uints(tag::tile_offsets, 16, {0, 0}).uints(tag::tile_byte_counts, 16, {0, 0});
   Header h = parse_ok(b.build());
   EXPECT_FALSE(h.first_data_offset);
-  EXPECT_EQ(h.metadata_end, 16u + 16 + 2 * 20 + 8 + 2 * 16);  // header, IFD, two arrays
+  EXPECT_EQ(h.metadata_end, 16u + 8 + 2 * 20 + 8 + 2 * 16);  // header, IFD, two arrays
 }
 
 // A writer that puts the IFD after the strips (libtiff's rewrite of a grown directory).
