@@ -187,7 +187,7 @@ std::vector<Column> make_columns() {
       });
   add(int64("header_bytes"),
       "bytes from the start of the file to the end of the last metadata byte: file header, every IFD, every "
-      "tag value, strip/tile offset and byte-count arrays included (see \"header_bytes and first_data_offset\")",
+      "tag value, strip/tile offset and byte-count arrays included (see \"`header_bytes` and `first_data_offset`\")",
       {}, [](const FillContext& c, const Column&) {
         return c.header ? Value(static_cast<int64_t>(c.header->metadata_end)) : Value();
       });
