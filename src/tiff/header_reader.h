@@ -34,7 +34,7 @@ namespace td::tiff {
 // and adds a Warning (metadata_budget_reached, ifd_budget_reached) instead of failing,
 // unless not even the file header and IFD 0's entry table fit (then limit_exceeded).
 struct Limits {
-  uint32_t max_ifds = 100000;          // IFDs read from the main chain (CLI --max-ifds)
+  uint32_t max_ifds = 100000;          // IFDs read, SubIFDs included (CLI --max-ifds)
   uint64_t max_bytes = 16ull << 20;    // bytes fed/requested per object (CLI --max-header-bytes)
   // Memory the decoded header may take: decoded_base_bytes + decoded_per_byte x the bytes
   // the header occupies (file header, IFDs and the values they point to, each byte once;
