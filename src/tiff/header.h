@@ -1,5 +1,5 @@
-// The decoded header of one TIFF / BigTIFF file: every IFD of the main chain
-// with every tag, plus the decoded GeoTIFF keys. Pure data; produced by
+// The decoded header of one TIFF / BigTIFF file: every IFD of the main chain and
+// their SubIFDs with every tag, plus the decoded GeoTIFF keys. Pure data; produced by
 // HeaderReader (header_reader.h), consumed by the row builder and `info`.
 #pragma once
 
