@@ -11,10 +11,11 @@
 //     for (auto r : step.needed) reader.feed(r.offset, read(r.offset, r.length));
 //   }
 //
-// The reader decodes classic TIFF and BigTIFF, both byte orders, every IFD of
-// the chain and their SubIFDs (tag 330, 4 levels deep), every field type; it reads the strip/tile offset and byte-count
-// arrays (to learn where image data starts, skipping empty tiles) but does not keep
-// them: their tags stay counted, not loaded. Damage past IFD 0's entry table and budgets reached become
+// The reader decodes classic TIFF and BigTIFF, both byte orders, every IFD of the
+// chain and their SubIFDs (tag 330, 4 levels deep), every field type; it reads the
+// strip/tile offset and byte-count arrays (to learn where image data starts, skipping
+// empty tiles) but does not keep them: their tags stay counted, not loaded. Damage past
+// IFD 0's entry table and budgets reached become
 // Header::warnings (see Warning in header.h); the rest are typed errors.
 #pragma once
 
