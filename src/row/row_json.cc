@@ -5,7 +5,6 @@
 #include <unordered_map>
 
 #include "row/row_schema.h"
-#include "row/tag_values.h"
 #include "tiff/tags.h"
 
 namespace td::row {
@@ -104,7 +103,7 @@ json tag_values_raw(const tiff::Tag& t) {
         if constexpr (std::is_same_v<V, std::monostate>) {
           return nullptr;
         } else if constexpr (std::is_same_v<V, std::string>) {
-          return utf8(v);  // the one text rule; the exact bytes are in "bytes_hex"
+          return v;
         } else {
           if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
             json a = json::array();
@@ -136,15 +135,11 @@ json header_to_raw_json(const tiff::Header& header) {
     json tags = json::array();
     for (const auto& t : ifd.tags) {
       const char* name = tiff::tag_name(t.code);
-      json tag = {{"code", t.code},
-                  {"name", name ? json(name) : json(nullptr)},
-                  {"type", t.type_code},
-                  {"count", t.count},
-                  {"values", tag_values_raw(t)}};
-      // Text that the text rule changed (not valid UTF-8, or holding `\\` / `\x`): its exact bytes too.
-      const auto* s = std::get_if<std::string>(&t.values);
-      if (s && !tiff::is_data_array_tag(t.code) && utf8(*s) != *s) tag["bytes_hex"] = hex(*s);
-      tags.push_back(std::move(tag));
+      tags.push_back({{"code", t.code},
+                      {"name", name ? json(name) : json(nullptr)},
+                      {"type", t.type_code},
+                      {"count", t.count},
+                      {"values", tag_values_raw(t)}});
     }
     ifds.push_back({{"offset", ifd.offset}, {"tags", std::move(tags)}});
   }
@@ -155,7 +150,7 @@ json header_to_raw_json(const tiff::Header& header) {
     warnings.push_back({{"kind", w.kind},
                         {"ifd", w.ifd},
                         {"tag", w.tag ? json(*w.tag) : json(nullptr)},
-                        {"message", utf8(w.message)}});
+                        {"message", w.message}});
   }
   out["warnings"] = std::move(warnings);
   return out;
