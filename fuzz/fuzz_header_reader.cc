@@ -128,7 +128,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Limits tiny;
   tiny.max_ifds = 3;
   tiny.max_bytes = 2048;
-  tiny.max_loaded_values = 4;
   (void)read_header(bytes, tiny);
   return 0;
 }

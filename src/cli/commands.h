@@ -14,6 +14,7 @@ struct InfoArgs {
   std::optional<std::string> config;   // YAML config for store options (credentials, endpoint)
   bool raw = false;
   uint64_t max_header_bytes = 16ull << 20;
+  uint32_t max_ifds = 100000;          // tiff::Limits::max_ifds
   std::optional<uint64_t> max_discard_bytes;  // unset: 4 x max_header_bytes
 };
 int run_info(const InfoArgs& args);
@@ -35,6 +36,7 @@ struct HeadersArgs {
   bool quiet = false;
   bool loud = false;
   uint64_t max_header_bytes = 16ull << 20;
+  uint32_t max_ifds = 100000;          // tiff::Limits::max_ifds
   uint64_t first_read_bytes = 64 * 1024;
   std::optional<uint64_t> max_discard_bytes;  // unset: 4 x max_header_bytes
 };

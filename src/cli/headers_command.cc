@@ -197,6 +197,7 @@ int run_headers_command(const HeadersArgs& args) {
   options.writer.created_by = "tiff-dumper";  // the writer adds " version " + td::version()
   options.fetch.first_read_bytes = args.first_read_bytes;
   options.fetch.limits.max_bytes = args.max_header_bytes;
+  options.fetch.limits.max_ifds = args.max_ifds;
   options.show_progress = !args.quiet && ::isatty(STDERR_FILENO);
 
   log::debug("store " + config.store_name + ", " + std::to_string(options.prefixes.size()) + " prefixes");
@@ -211,12 +212,13 @@ int run_headers_command(const HeadersArgs& args) {
   if (shard->sharded) extra += ", other shards " + std::to_string(s.other_shards);
   std::fprintf(stderr,
                "summary: listed %llu, ok %llu, errors %llu, skipped (suffix) %llu%s, requests %llu, bytes read %llu, "
-               "files %zu, elapsed %.2fs, %.0f headers/s\n",
+               "files %zu, elapsed %.2fs, %.0f headers/s, objects with warnings %llu\n",
                static_cast<unsigned long long>(s.listed), static_cast<unsigned long long>(s.ok),
                static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.skipped), extra.c_str(),
                static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.bytes_read),
                s.files.size(), s.elapsed_seconds,
-               s.elapsed_seconds > 0 ? (s.ok + s.errors) / s.elapsed_seconds : 0.0);
+               s.elapsed_seconds > 0 ? (s.ok + s.errors) / s.elapsed_seconds : 0.0,
+               static_cast<unsigned long long>(s.with_warnings));
   return s.errors > 0 ? exit_object_errors : exit_ok;
 }
 

@@ -62,6 +62,7 @@ int run_info(const InfoArgs& args) {
   }
   pipeline::FetchOptions fetch;
   fetch.limits.max_bytes = args.max_header_bytes;
+  fetch.limits.max_ifds = args.max_ifds;
   row::ObjectOutcome outcome = pipeline::fetch_header(store, object, fetch);
   if (outcome.error) {
     print_error(*outcome.error);

@@ -44,7 +44,8 @@ const char* kHeadersHelp =
     "  Rules: n_consumers <= list_chunk_size <= write_chunk_size <= max_buffer_size,\n"
     "  and max_buffer_size a multiple of list_chunk_size. Unknown keys are errors.\n\n"
     "Every listed object whose key ends with a --suffix becomes exactly one row; an\n"
-    "object that cannot be read or parsed gets `error_kind` and `error`.\n"
+    "object that cannot be read or parsed gets `error_kind` and `error`; damage past IFD 0\n"
+    "and budgets reached keep the row and fill `warnings`.\n"
     "Each complete part has a hidden keys record (.part-NNNNN.parquet.keys) used by\n"
     "--resume; _SUCCESS.json (sharded: _SUCCESS-sNNNN.json, parts part-sNNNN-NNNNN.parquet)\n"
     "is written last, with the counts, when the run is complete.\n"
@@ -70,7 +71,12 @@ int main(int argc, char** argv) {
       ->required();
   info_cmd->add_option("--config", info.config, "YAML config whose store.obstore_config gives credentials/endpoint");
   info_cmd->add_flag("--raw", info.raw, "Dump every tag of every IFD (code, name, type, count, values)");
-  info_cmd->add_option("--max-header-bytes", info.max_header_bytes, "Cap on bytes read for one header")
+  info_cmd->add_option("--max-header-bytes", info.max_header_bytes,
+                       "Metadata budget: bytes read for one header; past it, what is left is not loaded (a warning)")
+      ->capture_default_str();
+  info_cmd->add_option("--max-ifds", info.max_ifds,
+                       "IFD budget: IFDs read from the chain; past it, the chain ends (a warning)")
+      ->check(CLI::Range(1u, 4294967295u))
       ->capture_default_str();
   info_cmd->add_option("--max-discard-bytes", info.max_discard_bytes,
                        "Bytes a ranged read may discard when a server ignores Range (default: 4 x --max-header-bytes); "
@@ -114,7 +120,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   headers_cmd->add_flag("--quiet", headers.quiet, "No progress line, only warnings, errors and the summary");
   headers_cmd->add_flag("--loud", headers.loud, "Debug logs (one line per failed object, files written)");
-  headers_cmd->add_option("--max-header-bytes", headers.max_header_bytes, "Cap on bytes read for one header")
+  headers_cmd->add_option("--max-header-bytes", headers.max_header_bytes,
+                          "Metadata budget: bytes read for one header; past it, what is left is not loaded (a warning)")
+      ->capture_default_str();
+  headers_cmd->add_option("--max-ifds", headers.max_ifds,
+                          "IFD budget: IFDs read from each file's chain; past it, the chain ends (a warning)")
+      ->check(CLI::Range(1u, 4294967295u))
       ->capture_default_str();
   headers_cmd->add_option("--first-read-bytes", headers.first_read_bytes, "Size of the first ranged read")
       ->capture_default_str();

@@ -76,8 +76,8 @@ struct WorkItem {
 
 // Shared counters and the first fatal error, visible to every stage.
 struct RunState {
-  std::atomic<uint64_t> listed{0}, skipped{0}, other_shards{0}, resumed{0}, done{0}, errors{0}, requests{0},
-      bytes_read{0};
+  std::atomic<uint64_t> listed{0}, skipped{0}, other_shards{0}, resumed{0}, done{0}, errors{0}, warned{0},
+      requests{0}, bytes_read{0};
   std::atomic<bool> failed{false};
   std::mutex mu;
   std::optional<Error> fatal;
@@ -236,7 +236,6 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
         st.requests += outcome.cost.requests;
         st.bytes_read += outcome.cost.bytes_read;
         if (outcome.error) {
-          st.errors++;
           // The `error` column: no secret, whatever path built the message.
           outcome.error->message = redact(outcome.error->message);
           log::debug(store.describe(outcome.object.key) + ": " + outcome.error->describe());
@@ -244,7 +243,10 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
           // object alike: stop early with one clear error instead of crawling.
           if (outcome.error->kind == ErrorKind::config) st.fail(*outcome.error);
         }
-        if (!rows.push(row::build_row(outcome))) slots.release();  // writer gone after a failure
+        parquet::Value row = row::build_row(outcome);
+        // Counted from the row: a header can still become an error row (its row budget).
+        if (row::row_is_error(row)) st.errors++;
+        if (!rows.push(std::move(row))) slots.release();  // writer gone after a failure
       };
       if (item->error) {
         row::ObjectOutcome outcome;
@@ -297,7 +299,11 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
       if (st.failed.load()) break;
       if (auto written = writer.write(row); written.ok()) {
         st.done++;
-        if (*written == PartWriter::Written::error_row) st.errors++;  // rejected by the writer: its error row
+        if (*written == PartWriter::Written::error_row) {
+          st.errors++;  // rejected by the writer: its error row
+        } else if (row::row_has_warnings(row)) {
+          st.warned++;
+        }
       } else {
         const Error& e = written.error();
         st.fail(Error{e.kind, "writing Parquet failed: " + e.message});
@@ -323,6 +329,7 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   summary.skipped = st.skipped;
   summary.errors = st.errors;
   summary.ok = st.done - st.errors;
+  summary.with_warnings = st.warned;
   summary.requests = st.requests;
   summary.bytes_read = st.bytes_read;
   summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -333,7 +340,7 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   }
   std::vector<std::string> all_files = out.existing_parts();
   all_files.insert(all_files.end(), summary.files.begin(), summary.files.end());
-  RunCounts counts{summary.listed, summary.ok, summary.errors, summary.resumed};
+  RunCounts counts{summary.listed, summary.ok, summary.errors, summary.resumed, summary.with_warnings};
   if (Status m = out.write_manifest(counts, all_files); !m.ok()) return m.error();
   return summary;
 }

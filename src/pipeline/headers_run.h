@@ -45,6 +45,7 @@ struct HeadersSummary {
   uint64_t skipped = 0;      // listed keys that did not match the suffixes
   uint64_t ok = 0;
   uint64_t errors = 0;       // rows with error_kind set
+  uint64_t with_warnings = 0;  // of the ok rows, those with a non-null `warnings` column
   uint64_t requests = 0;
   uint64_t bytes_read = 0;
   double elapsed_seconds = 0;

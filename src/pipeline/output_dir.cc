@@ -504,6 +504,7 @@ Status OutputDir::write_manifest(const RunCounts& counts, const std::vector<std:
   m["ok"] = counts.ok;
   m["errors"] = counts.errors;
   m["resumed"] = counts.resumed;
+  m["objects_with_warnings"] = counts.objects_with_warnings;
   m["rows"] = counts.ok + counts.errors + counts.resumed;
   nlohmann::json names = nlohmann::json::array();
   for (const auto& f : files) names.push_back(fs::path(f).filename().string());

@@ -52,6 +52,7 @@ enum class OutputMode { fresh, overwrite, resume };
 
 struct RunCounts {
   uint64_t listed = 0, ok = 0, errors = 0, resumed = 0;
+  uint64_t objects_with_warnings = 0;  // of `ok`: rows whose `warnings` column is set
 };
 
 class OutputLock;

@@ -36,6 +36,10 @@ Value first_ifd(const FillContext& c, const Column& self) {
 
 Value int_or_null(const std::optional<uint64_t>& v) { return v ? Value(static_cast<int64_t>(*v)) : Value(); }
 
+// Values whose JSON text is longer than this become not-loaded markers when the row is
+// over its memory budget: short ones cost less than the marker.
+constexpr size_t kShortValueJson = 64;
+
 Value other_tags(const FillContext& c, const Column&) {
   if (!c.ifd) return {};
   Value::Map entries;
@@ -44,7 +48,12 @@ Value other_tags(const FillContext& c, const Column&) {
     // A repeated code keeps its first entry, as the columns (and libtiff) do.
     if (has_own_column(t.code) || seen.test(t.code)) continue;
     seen.set(t.code);
-    entries.emplace_back(Value(std::to_string(t.code)), Value(tag_values_json(t)));
+    std::string json = tag_values_json(t);
+    if (c.values_shrunk && json.size() > kShortValueJson && t.loaded()) {
+      json = not_loaded_json(t);
+      ++*c.values_shrunk;
+    }
+    entries.emplace_back(Value(std::to_string(t.code)), Value(std::move(json)));
   }
   return Value::map(std::move(entries));
 }
@@ -60,6 +69,18 @@ Value ifd_summaries(const FillContext& c, const Column&) {
     items.push_back(Value::fields(std::move(fields)));
   }
   return Value::list(std::move(items));
+}
+
+Value warnings_column(const FillContext& c, const Column&) {
+  if (!c.header) return {};
+  if (!c.values_shrunk || *c.values_shrunk == 0) return warnings_value(c.header->warnings);
+  std::vector<tiff::Warning> warnings = c.header->warnings;
+  const uint64_t span = c.header->span_bytes;
+  warnings.push_back({"value_not_loaded", 0, std::nullopt,
+                      std::to_string(*c.values_shrunk) + " values of other_tags are written as not_loaded: the row " +
+                          "would take more than " + std::to_string(row_budget(span)) + " bytes of memory (8 x the " +
+                          std::to_string(span) + " bytes the header occupies + 65536)"});
+  return warnings_value(warnings);
 }
 
 std::vector<Column> make_columns() {
@@ -134,7 +155,8 @@ std::vector<Column> make_columns() {
       "every GeoTIFF 1.1 key by name (`model_type`, `projected_type`, `citation`, …), plus `unknown` (map id → JSON)",
       {tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params},
       [](const FillContext& c, const Column&) { return c.header ? geokeys_value(c.header->geokeys) : Value(); });
-  add(json_map("other_tags"), "every other tag of the first IFD, by code (e.g. `42113` GDAL_NODATA)", {},
+  add(json_map("other_tags"), "every other tag of the first IFD, by code (e.g. `42113` GDAL_NODATA), arrays in full; a value that was "
+      "not loaded is `{\"not_loaded\": {\"type\": \"BYTE\", \"count\": 15198}}` (TIFF 6.0 type name), never null", {},
       other_tags);
   // Whole-file facts.
   add(string("byte_order"), "`II` (little-endian) or `MM` (big-endian)", {}, [](const FillContext& c, const Column&) {
@@ -175,7 +197,7 @@ std::vector<Column> make_columns() {
     return Value(static_cast<int64_t>(c.outcome.cost.bytes_read));
   });
   add(string("error_kind"),
-      "null on success; otherwise `not_tiff`, `truncated`, `ifd_loop`, `limit_exceeded`, `invalid_value`, "
+      "null on success; otherwise `not_tiff`, `truncated`, `limit_exceeded`, `invalid_value`, "
       "`not_found`, `permission_denied`, `not_a_file` (a key names a directory, FIFO, socket or device), `io`, "
       "`unwritable_row` (the Parquet writer refused the object's row; this row, with only its path, size, "
       "last_modified, etag and costs, stands in)",
@@ -184,6 +206,14 @@ std::vector<Column> make_columns() {
       });
   add(string("error"), "what went wrong, null on success", {},
       [](const FillContext& c, const Column&) { return c.error ? text(c.error->message) : Value(); });
+  // Filled after other_tags, whose over-budget markers it reports.
+  add(Node::list("warnings", Node::group("element", {Node::string("kind", false),
+                                                     Node::primitive("ifd", Physical::int32, Logical::int32, false),
+                                                     Node::primitive("tag", Physical::int32, Logical::int32),
+                                                     Node::string("message", false)})),
+      "what was skipped while the rest was kept: list of {kind, ifd, tag, message} (see \"What is kept when a "
+      "file is damaged\"); null when nothing was",
+      {}, warnings_column);
   return t;
 }
 

@@ -29,6 +29,10 @@ struct FillContext {
   const tiff::Header* header = nullptr;
   const tiff::Ifd* ifd = nullptr;  // the first IFD
   const Error* error = nullptr;
+  // Set by build_row when the row is over its memory budget (row_budget): other_tags
+  // writes long values as not-loaded markers and counts them in *values_shrunk, and
+  // the warnings column adds a value_not_loaded warning saying so.
+  size_t* values_shrunk = nullptr;
 };
 
 struct Column {

@@ -1,11 +1,20 @@
 #include "row/row_builder.h"
 
 #include "row/columns.h"
+#include "row/row_schema.h"
+#include "row/tag_values.h"
 
 namespace td::row {
 namespace {
 
 using parquet::Value;
+
+uint64_t fields_bytes(const Value& row, uint64_t budget) {
+  const auto& fields = std::get<Value::FieldsBox>(row.raw()).fields;
+  uint64_t used = 0;
+  for (size_t i = 0; i < fields.size() && used <= budget; ++i) used += value_bytes(fields[i]);
+  return used;
+}
 
 Value fill_row(const FillContext& ctx) {
   const auto table = columns();
@@ -13,6 +22,11 @@ Value fill_row(const FillContext& ctx) {
   row.reserve(table.size());
   for (const Column& c : table) row.push_back(c.fill(ctx, c));
   return Value::fields(std::move(row));
+}
+
+bool column_is_set(const Value& row, size_t index) {
+  const auto* box = std::get_if<Value::FieldsBox>(&row.raw());
+  return box != nullptr && index < box->fields.size() && !box->fields[index].is_null();
 }
 
 }  // namespace
@@ -42,6 +56,32 @@ uint64_t value_bytes(const Value& value) {
       value.raw());
 }
 
+bool row_has_warnings(const Value& row) {
+  static const size_t index = column_index("warnings");
+  return column_is_set(row, index);
+}
+
+bool row_is_error(const Value& row) {
+  static const size_t index = column_index("error_kind");
+  return column_is_set(row, index);
+}
+
+Value warnings_value(const std::vector<tiff::Warning>& warnings) {
+  if (warnings.empty()) return {};
+  Value::List items;
+  items.reserve(warnings.size());
+  for (const tiff::Warning& w : warnings) {
+    Value::Fields fields;
+    fields.reserve(4);
+    fields.emplace_back(w.kind);
+    fields.emplace_back(static_cast<int64_t>(w.ifd));
+    fields.push_back(w.tag ? Value(static_cast<int64_t>(*w.tag)) : Value());
+    fields.push_back(text(w.message));
+    items.push_back(Value::fields(std::move(fields)));
+  }
+  return Value::list(std::move(items));
+}
+
 Value build_row(const ObjectOutcome& outcome) {
   if (outcome.error || !outcome.header) {
     const Error e = outcome.error.value_or(Error{ErrorKind::internal, "no header and no error"});
@@ -52,9 +92,14 @@ Value build_row(const ObjectOutcome& outcome) {
   // Rows wait in the queue to the writer (up to --concurrency of them): each is bounded
   // by what was read. Checked once built: one row at a time per thread is transient.
   if (const uint64_t budget = row_budget(h.span_bytes); h.span_bytes > 0) {
-    const auto& fields = std::get<Value::FieldsBox>(row.raw()).fields;
-    uint64_t used = 0;
-    for (size_t i = 0; i < fields.size() && used <= budget; ++i) used += value_bytes(fields[i]);
+    uint64_t used = fields_bytes(row, budget);
+    if (used > budget) {  // keep the row: long other_tags values become markers
+      size_t shrunk = 0;
+      FillContext shrinking{outcome, &h, h.ifds.empty() ? nullptr : &h.ifds.front(), nullptr};
+      shrinking.values_shrunk = &shrunk;
+      row = fill_row(shrinking);
+      used = fields_bytes(row, budget);
+    }
     if (used > budget) {
       // The listing's columns and the cost stay; the header's are dropped.
       const Error e{ErrorKind::limit_exceeded,

@@ -32,8 +32,10 @@ struct ObjectOutcome {
 // one distinct, reversible text per distinct key.
 // A row holds tag values as JSON text (escapes, digits) and one Value per item, so it
 // can take several times the decoded header. A row whose values would take more than
-// row_budget(header->span_bytes) bytes of memory becomes an error row (limit_exceeded)
-// instead; headers with span_bytes 0 (built by hand, not read) are not checked.
+// row_budget(header->span_bytes) bytes of memory writes `other_tags` values longer than
+// a few bytes as not-loaded markers, with a value_not_loaded warning; only if it is still
+// over does it become an error row (limit_exceeded). Headers with span_bytes 0 (built by
+// hand, not read) are not checked.
 parquet::Value build_row(const ObjectOutcome& outcome);
 
 // Memory a row may take for a header occupying `span_bytes` bytes: 8 x that + 64 KiB
@@ -42,5 +44,16 @@ uint64_t row_budget(uint64_t span_bytes);
 
 // Approximate memory of a Value tree: sizeof(Value) per node, plus heap strings and vectors.
 uint64_t value_bytes(const parquet::Value& value);
+
+// True when `row` (a build_row result) has a non-null `warnings` column.
+bool row_has_warnings(const parquet::Value& row);
+
+// True when `row` (a build_row result) is an error row (non-null `error_kind`): the
+// outcome's error, or a header whose row passed its memory budget.
+bool row_is_error(const parquet::Value& row);
+
+// The `warnings` column's value: one {kind, ifd, tag, message} per tiff::Warning;
+// null when there are none (never an empty list).
+parquet::Value warnings_value(const std::vector<tiff::Warning>& warnings);
 
 }  // namespace td::row

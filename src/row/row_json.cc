@@ -105,7 +105,6 @@ json tag_values_raw(const tiff::Tag& t) {
         } else if constexpr (std::is_same_v<V, std::string>) {
           return v;
         } else {
-          if (v.size() > 1024) return nullptr;
           if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
             json a = json::array();
             for (const auto& r : v) a.push_back({r.numerator, r.denominator});
@@ -145,6 +144,15 @@ json header_to_raw_json(const tiff::Header& header) {
     ifds.push_back({{"offset", ifd.offset}, {"tags", std::move(tags)}});
   }
   out["ifds"] = std::move(ifds);
+  // The same warnings as the row's `warnings` column (null when none).
+  json warnings = nullptr;
+  for (const tiff::Warning& w : header.warnings) {
+    warnings.push_back({{"kind", w.kind},
+                        {"ifd", w.ifd},
+                        {"tag", w.tag ? json(*w.tag) : json(nullptr)},
+                        {"message", w.message}});
+  }
+  out["warnings"] = std::move(warnings);
   return out;
 }
 

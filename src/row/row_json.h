@@ -13,9 +13,10 @@ namespace td::row {
 // binary columns as lowercase hex, JSON-text columns embedded as JSON.
 nlohmann::ordered_json row_to_json(const parquet::Value& row);
 
-// `info --raw`: {"byte_order","bigtiff","ifds":[{"offset","tags":[{"code","name","type","count","values"}]}]}.
-// The four strip/tile offset and byte-count arrays and arrays over 1024 values
-// print "values": null with their true count.
+// `info --raw`: {"byte_order","bigtiff","ifds":[{"offset","tags":[{"code","name","type","count","values"}]}],
+// "warnings":[{"kind","ifd","tag","message"}] or null}. The four strip/tile offset and
+// byte-count arrays, and values not loaded (see "warnings"), print "values": null with
+// their true type and count.
 nlohmann::ordered_json header_to_raw_json(const tiff::Header& header);
 
 }  // namespace td::row

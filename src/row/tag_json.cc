@@ -27,16 +27,22 @@ void append_array(std::string& out, const Items& items, Write write) {
 
 }  // namespace
 
+std::string not_loaded_json(const tiff::Tag& t) {
+  const char* type = tiff::field_type_name(t.type_code);
+  return std::string(R"({"not_loaded":{"type":")") + (type ? type : std::to_string(t.type_code)) +
+         R"(","count":)" + std::to_string(t.count) + "}}";
+}
+
 std::string tag_values_json(const tiff::Tag& t) {
   // Integers (most tags) are written directly: building an nlohmann tree per
   // tag, dumping it, cost more than the rest of the tag's row work. Text and
   // floating point keep nlohmann's escaping and shortest round-trip doubles.
   std::string out;
   std::visit(
-      [&out](const auto& v) {
+      [&out, &t](const auto& v) {
         using V = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<V, std::monostate>) {
-          out = "null";
+          out = not_loaded_json(t);
         } else if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
           append_array(out, v, [&out](const tiff::Rational& r) {
             out.push_back('[');

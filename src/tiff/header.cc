@@ -1,6 +1,7 @@
 #include "tiff/header.h"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <type_traits>
 
@@ -31,6 +32,14 @@ uint32_t field_type_size(uint16_t type_code) {
     case 5: case 10: case 12: case 16: case 17: case 18: return 8;  // RATIONALs DOUBLE 64-bit
     default: return 0;
   }
+}
+
+const char* field_type_name(uint16_t type_code) {
+  static const char* const names[] = {nullptr,  "BYTE",   "ASCII",     "SHORT",  "LONG",
+                                      "RATIONAL", "SBYTE", "UNDEFINED", "SSHORT", "SLONG",
+                                      "SRATIONAL", "FLOAT", "DOUBLE",   "IFD",    nullptr,
+                                      nullptr,  "LONG8",  "SLONG8",    "IFD8"};
+  return type_code < std::size(names) ? names[type_code] : nullptr;
 }
 
 std::optional<uint64_t> Tag::first_uint() const {

@@ -23,6 +23,9 @@ enum class FieldType : uint16_t {
 
 // Size in bytes of one value of a field type, or 0 for an unknown type.
 uint32_t field_type_size(uint16_t type_code);
+// Name of a field type as TIFF 6.0 section 2 and BigTIFF spell it ("BYTE", "LONG8"), or
+// nullptr for an unknown type.
+const char* field_type_name(uint16_t type_code);
 
 struct Rational { int64_t numerator; int64_t denominator; };
 
@@ -34,7 +37,8 @@ struct Rational { int64_t numerator; int64_t denominator; };
 //   ASCII                                                -> std::string (all NULs
 //       kept except one trailing terminator; multiple strings stay NUL-separated)
 //   UNDEFINED                                            -> std::vector<uint8_t>
-//   not loaded (big offset arrays, arrays over the load cap, unknown type)
+//   not loaded (strip/tile offset arrays, values past the end or over a budget (see
+//   Header::warnings), unknown type)
 //                                                        -> std::monostate
 using TagValues = std::variant<std::monostate, std::vector<uint64_t>, std::vector<int64_t>,
                                std::vector<double>, std::vector<Rational>, std::string,
@@ -74,6 +78,35 @@ struct GeoKeyDirectory {
   const GeoKey* find(uint16_t id) const;
 };
 
+// Something the reader skipped while keeping the rest of the header: a tag value it could
+// not load, or the reason the IFD chain ended early. Salvage rule (README, "What is kept
+// when a file is damaged"): damage to the file header or IFD 0's entry table is an Error;
+// damage past it is a Warning and the row keeps everything else, as libtiff, tifffile and
+// GDAL keep the IFDs read before a bad link.
+//   kind:    tag_value_out_of_bounds  a value past the end of the object or whose count
+//                                     overflows; the tag is kept, not loaded
+//            ifd_link_out_of_bounds   a next-IFD offset past the end; the chain ends
+//            ifd_truncated            a later IFD cut short by the end of the object
+//            ifd_empty                a later IFD with no entries
+//            ifd_loop                 a next-IFD offset revisits an IFD already read
+//            ifd_budget_reached       Limits::max_ifds IFDs read; the chain ends
+//            metadata_budget_reached  Limits::max_bytes or the decoded-memory budget is
+//                                     spent; what needs more is not loaded
+//            more_warnings            more than 8 tags of one IFD have warnings: the
+//                                     first 8 are listed, this one counts the rest
+//            value_not_loaded         (row level) values left out of `other_tags` to
+//                                     keep the row within its memory budget
+//   ifd:     index of the IFD concerned (for a chain that ends: the last IFD kept)
+//   tag:     tag code, when one tag is concerned
+//   message: human-readable detail (offsets, counts, sizes)
+struct Warning {
+  std::string kind;
+  uint32_t ifd = 0;
+  std::optional<uint16_t> tag;
+  std::string message;
+  bool operator==(const Warning&) const = default;
+};
+
 struct Header {
   ByteOrder byte_order = ByteOrder::little;
   bool bigtiff = false;
@@ -92,6 +125,8 @@ struct Header {
   // Bytes the metadata occupies (file header, IFDs, out-of-line values, each byte once);
   // memory budgets are multiples of it. 0 when unknown (a Header built by hand).
   uint64_t span_bytes = 0;
+  // What was skipped, in the order met (see Warning); empty for an undamaged file.
+  std::vector<Warning> warnings;
 };
 
 }  // namespace td::tiff

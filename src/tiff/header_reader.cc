@@ -137,18 +137,26 @@ HeaderReader::Step HeaderReader::advance() {
   last_needed_.clear();
 
   Step step;
-  if (bytes_fed_ > limits_.max_bytes) {
-    step.error = Error{ErrorKind::limit_exceeded, std::to_string(bytes_fed_) +
-                                                      " bytes fed, more than max_bytes (" +
-                                                      std::to_string(limits_.max_bytes) + ")"};
-    return step;
-  }
   std::optional<uint64_t> eof = object_size_;
   bool eof_exact = true;
   if (known_end_ && *known_end_ < eof.value_or(kMaxU64)) {
     eof = known_end_;
     eof_exact = known_end_exact_;
   }
+  // max_bytes spent: a last pass over what was fed, reading nothing more; what it
+  // would still need becomes metadata_budget_reached warnings (an error only if the
+  // file header or IFD 0's entry table is among it).
+  auto final_pass = [&] {
+    ParsePass pass(*this, eof, eof_exact, ifd_cache_, true);
+    pass.run();
+    if (pass.error) {
+      step.error = std::move(pass.error);
+    } else {
+      step.header = std::move(pass.header);
+    }
+    return step;
+  };
+  if (bytes_fed_ > limits_.max_bytes) return final_pass();
 
   ParsePass pass(*this, eof, eof_exact, ifd_cache_);
   pass.run();
@@ -166,10 +174,7 @@ HeaderReader::Step HeaderReader::advance() {
   if (total_length(step.needed) > budget_left) step.needed = plan_reads(pass.needs, true);
   if (total_length(step.needed) > budget_left) {
     step.needed.clear();
-    step.error = Error{ErrorKind::limit_exceeded,
-                       "the header needs more than max_bytes (" +
-                           std::to_string(limits_.max_bytes) + ") bytes"};
-    return step;
+    return final_pass();
   }
   last_needed_ = step.needed;
   return step;

@@ -14,7 +14,8 @@
 // The reader decodes classic TIFF and BigTIFF, both byte orders, every IFD of
 // the chain, every field type; it counts but does not fetch the strip/tile
 // offset and byte-count arrays (it reads only their first element, to learn
-// where image data starts). Limits are enforced as typed errors.
+// where image data starts). Damage past IFD 0's entry table and budgets reached become
+// Header::warnings (see Warning in header.h); the rest are typed errors.
 #pragma once
 
 #include <cstdint>
@@ -28,17 +29,21 @@
 
 namespace td::tiff {
 
+// Budgets that bound the memory and time one header may take. Defaults are far above
+// real files (a scan of tens of thousands of pages fits); reaching one keeps what was read
+// and adds a Warning (metadata_budget_reached, ifd_budget_reached) instead of failing,
+// unless not even the file header and IFD 0's entry table fit (then limit_exceeded).
 struct Limits {
-  uint32_t max_ifds = 1024;
-  uint64_t max_bytes = 16ull << 20;   // cap on bytes fed/requested per object
-  uint64_t max_loaded_values = 1024;  // arrays longer than this are counted, not
-                                      // loaded (except ASCII, UNDEFINED and GeoTIFF tags)
+  uint32_t max_ifds = 100000;          // IFDs read from the main chain (CLI --max-ifds)
+  uint64_t max_bytes = 16ull << 20;    // bytes fed/requested per object (CLI --max-header-bytes)
   // Memory the decoded header may take: decoded_base_bytes + decoded_per_byte x the bytes
   // the header occupies (file header, IFDs and the values they point to, each byte once;
-  // Header::span_bytes), whatever was fed. Counted at each decode, containers included: sizeof(Ifd) per IFD, sizeof(Tag) per
-  // entry, each value at its decoded size (a BYTE becomes an 8-byte integer), the GeoKeys.
-  // Beyond it the header is a limit_exceeded error: a small header cannot expand (tags
-  // sharing one value, many IFDs repeating it, BYTE arrays widened) into large memory.
+  // Header::span_bytes), whatever was fed. Counted at each decode, containers included:
+  // sizeof(Ifd) per IFD, sizeof(Tag) per entry, each value at its decoded size (a BYTE
+  // becomes an 8-byte integer), the GeoKeys, the warnings. What would pass it is not
+  // decoded (a Warning; an error only for IFD 0's entry table), so a small header cannot
+  // expand (tags sharing one value, many IFDs repeating it, BYTE arrays widened) into
+  // large memory.
   uint64_t decoded_per_byte = 8;
   uint64_t decoded_base_bytes = 64 * 1024;
 };
@@ -57,8 +62,8 @@ struct ByteRange {
 
 class HeaderReader {
  public:
-  // object_size: total size of the object if known (ranges are clamped to it and
-  // structures past it are `truncated`); nullopt when unknown.
+  // object_size: total size of the object if known (ranges are clamped to it; structures
+  // past it are `truncated` errors within IFD 0's table, warnings after); nullopt when unknown.
   explicit HeaderReader(Limits limits = {}, std::optional<uint64_t> object_size = std::nullopt);
 
   // Makes bytes [offset, offset + bytes.size()) available. Overlapping feeds are fine.
@@ -73,7 +78,9 @@ class HeaderReader {
   };
   // Runs a parse over the bytes fed so far. Call it again only after feeding every range
   // the previous Step listed: a range fed short (or not at all) is taken to mean that the
-  // object ends where its bytes stop, so structures beyond are `truncated`. Each call
+  // object ends where its bytes stop, so structures beyond are past the end. When the
+  // ranges still needed would pass max_bytes, a final pass reads no more and turns them
+  // into metadata_budget_reached warnings. Each call
   // either makes progress or finishes; it never asks twice for bytes already fed.
   Step advance();
 
@@ -98,6 +105,7 @@ class HeaderReader {
     uint64_t read_end = 0;               // one past the last byte it read
     uint64_t decoded_bytes = 0;          // memory it decoded (counts toward decoded_budget)
     std::vector<ByteRange> spans;        // the ranges it occupies, merged (ParsePass::spans_)
+    std::vector<Warning> warnings;       // what decoding it skipped; replayed on reuse
   };
 
   Limits limits_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "tiff/field_decoder.h"
@@ -42,15 +43,30 @@ bool is_unsigned_int_type(uint16_t type_code) {
 }  // namespace
 
 ParsePass::ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact,
-                     IfdCache& cache)
+                     IfdCache& cache, bool no_more_reads)
     : reader_(reader),
       limits_(reader.limits_),
       eof_(eof),
       eof_exact_(eof_exact),
+      no_more_reads_(no_more_reads),
       cache_(cache) {}
 
 void ParsePass::fail(ErrorKind kind, std::string message) {
   if (!error) error = Error{kind, std::move(message)};
+}
+
+void ParsePass::warn(const char* kind, uint32_t ifd, std::optional<uint16_t> tag,
+                     std::string message) {
+  if (tag && ++ifd_tag_warnings_ > kMaxTagWarningsPerIfd) return;  // counted, summed up later
+  // Warnings take memory too: charged like decoded values, so a header of many bad tags
+  // ends its chain on the budget instead of growing a list without bound.
+  charge(sizeof(Warning) + message.size());
+  header.warnings.push_back(Warning{kind, ifd, tag, std::move(message)});
+}
+
+void ParsePass::end_chain(uint32_t index, const char* kind, std::string message) {
+  warn(kind, index - 1, std::nullopt, std::move(message) + "; the IFD chain ends after IFD " +
+                                          std::to_string(index - 1));
 }
 
 void ParsePass::note_read(uint64_t offset, uint64_t len) {
@@ -66,23 +82,33 @@ void ParsePass::add_data_offset(std::optional<uint64_t> offset) {
 }
 
 // Checks [offset, offset + len) against the object end, then whether it is fed. A missing
-// range is recorded (with `want` bytes of read-ahead, clamped to the object end).
+// range is recorded (with `want` bytes of read-ahead, clamped to the object end). It never
+// fails the pass: an unreadable range is the caller's to turn into an error or a warning.
 template <typename Describe>
 ParsePass::Avail ParsePass::require(uint64_t offset, uint64_t len, uint64_t want,
                                     Describe describe) {
   const bool overflows = len > kMaxU64 - offset;
   if (eof_ && (overflows || offset + len > *eof_)) {
-    fail(ErrorKind::truncated, past_end_message(describe(), offset, len, *eof_, eof_exact_));
-    return Avail::failed;
+    problem_ = {ErrorKind::truncated, past_end_message(describe(), offset, len, *eof_, eof_exact_)};
+    return Avail::unreadable;
   }
   if (overflows) {
-    fail(ErrorKind::invalid_value, describe() + " at offset " + std::to_string(offset) + " (" +
-                                       std::to_string(len) + " bytes) overflows 64-bit offsets");
-    return Avail::failed;
+    problem_ = {ErrorKind::invalid_value, describe() + " at offset " + std::to_string(offset) +
+                                              " (" + std::to_string(len) +
+                                              " bytes) overflows 64-bit offsets"};
+    return Avail::unreadable;
   }
   if (reader_.has(offset, len)) {
     add_span(offset, len);  // only bytes fed count toward the budget
     return Avail::have;
+  }
+  if (no_more_reads_) {
+    problem_ = {ErrorKind::limit_exceeded,
+                describe() + " at offset " + std::to_string(offset) + " (" + std::to_string(len) +
+                    " bytes) was not read: reading it would pass max_bytes (" +
+                    std::to_string(limits_.max_bytes) + ")",
+                true};
+    return Avail::unreadable;
   }
   want = std::min(std::max(want, len), kMaxU64 - offset);
   if (eof_) want = std::min(want, *eof_ - offset);
@@ -101,11 +127,14 @@ void ParsePass::run() {
   header.ifds.reserve(chain_.size());
   for (Ifd* ifd : chain_) header.ifds.push_back(std::move(*ifd));
   cache_.clear();
-  for (const Ifd& ifd : header.ifds) {
+  ifd_tag_warnings_ = 0;  // the per-IFD cap is not for the GeoKeys warning
+  for (uint32_t i = 0; i < header.ifds.size(); ++i) {
+    const Ifd& ifd = header.ifds[i];
     if (ifd.find(tag::geo_key_directory) == nullptr) continue;
     GeoKeyDecode keys = decode_geokeys(ifd, budget() - std::min(budget(), decoded_bytes_));
     if (keys.over_budget) {
-      fail_budget("the GeoKeys");
+      warn("metadata_budget_reached", i, tag::geo_key_directory,
+           budget_message("the GeoKeys") + "; the GeoKeys are not decoded");
       return;
     }
     decoded_bytes_ += keys.bytes;
@@ -120,7 +149,12 @@ bool ParsePass::parse_file_header(uint64_t& first_ifd) {
                                   " bytes long, too short for a TIFF header");
     return false;
   }
-  if (require(0, 4, kReadAhead, what) != Avail::have) return false;
+  auto have = [&](uint64_t len) {
+    const Avail a = require(0, len, kReadAhead, what);
+    if (a == Avail::unreadable) fail(problem_.kind, problem_.message);
+    return a == Avail::have;
+  };
+  if (!have(4)) return false;
   const uint8_t* p = reader_.at(0);
   if (p[0] == 'I' && p[1] == 'I') {
     header.byte_order = ByteOrder::little;
@@ -138,7 +172,7 @@ bool ParsePass::parse_file_header(uint64_t& first_ifd) {
   }
   header.bigtiff = version == 43;
   header_size_ = header.bigtiff ? 16 : 8;
-  if (require(0, header_size_, kReadAhead, what) != Avail::have) return false;
+  if (!have(header_size_)) return false;
   p = reader_.at(0);
   if (header.bigtiff) {
     const uint16_t offset_size = cursor_.u16(p + 4), reserved = cursor_.u16(p + 6);
@@ -184,23 +218,23 @@ void ParsePass::parse_gdal_metadata() {
 }
 
 void ParsePass::walk_chain(uint64_t first_ifd) {
-  // Offsets of the IFDs so far (index = position), to detect loops. Chains are
-  // a handful of IFDs; even max_ifds' worth scans in well under a millisecond.
-  std::vector<uint64_t> seen;
+  // Offset -> index of the IFDs so far, to detect loops in O(1) per IFD: a chain may
+  // hold max_ifds (100,000) IFDs.
+  std::unordered_map<uint64_t, uint32_t> seen;
+  const uint32_t max_ifds = std::max<uint32_t>(limits_.max_ifds, 1);  // IFD 0 is always read
   uint64_t offset = first_ifd;
   for (uint32_t index = 0; offset != 0; ++index) {
-    if (index >= limits_.max_ifds) {
-      fail(ErrorKind::limit_exceeded,
-           "the IFD chain has more than " + std::to_string(limits_.max_ifds) + " IFDs");
+    if (index >= max_ifds) {
+      end_chain(index, "ifd_budget_reached",
+                "the IFD chain has more than max_ifds (" + std::to_string(max_ifds) + ") IFDs");
       return;
     }
-    if (auto it = std::find(seen.begin(), seen.end(), offset); it != seen.end()) {
-      fail(ErrorKind::ifd_loop, "IFD " + std::to_string(index) + " at offset " +
-                                    std::to_string(offset) + " revisits IFD " +
-                                    std::to_string(it - seen.begin()));
+    if (auto [it, fresh] = seen.emplace(offset, index); !fresh) {
+      end_chain(index, "ifd_loop", "the next-IFD offset " + std::to_string(offset) +
+                                       " of IFD " + std::to_string(index - 1) + " revisits IFD " +
+                                       std::to_string(it->second));
       return;
     }
-    seen.push_back(offset);
     auto next = parse_ifd(index, offset);
     if (!next) return;
     offset = *next;
@@ -212,16 +246,32 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   const uint64_t count_size = big ? 8 : 2, entry_size = big ? 20 : 12, next_size = big ? 8 : 4;
   auto what = [index] { return "IFD " + std::to_string(index); };
 
+  // Memory for `bytes` more, or the chain ends here: once every byte read so far is in
+  // (needs empty), the verdict is the same however the bytes arrived.
+  auto fits_or_end = [&](uint64_t bytes) {
+    if (fits(bytes)) return true;
+    if (!needs.empty()) return false;  // bytes still missing may raise the budget
+    if (index == 0) {
+      fail(ErrorKind::limit_exceeded, budget_message(what()));
+    } else {
+      end_chain(index, "metadata_budget_reached", budget_message(what()));
+    }
+    return false;
+  };
   if (auto it = cache_.find(offset); it != cache_.end()) {
     HeaderReader::CachedIfd& cached = it->second;
     for (const ByteRange& r : cached.spans) add_span(r.offset, r.length);
-    if (!charge_decoded(cached.decoded_bytes, what)) return std::nullopt;
+    if (!fits_or_end(cached.decoded_bytes)) return std::nullopt;
+    charge(cached.decoded_bytes);
+    header.warnings.insert(header.warnings.end(), cached.warnings.begin(), cached.warnings.end());
     chain_.push_back(&cached.ifd);
     add_data_offset(cached.first_data);
     header.metadata_end = std::max(header.metadata_end, cached.read_end);
     return cached.next;
   }
   const size_t needs_before = needs.size();
+  const size_t warnings_before = header.warnings.size();
+  ifd_tag_warnings_ = 0;
   ifd_read_end_ = 0;
   std::vector<ByteRange> spans;  // this IFD's ranges, kept with it in the cache
   ifd_spans_ = &spans;
@@ -230,32 +280,53 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     ~Reset() { p = nullptr; }
   } reset{ifd_spans_};
 
+  // An IFD that cannot be read: an error for IFD 0, the end of the chain after.
+  auto unreadable = [&](const char* kind) -> std::optional<uint64_t> {
+    if (index == 0) {
+      fail(problem_.kind, problem_.message);
+    } else {
+      end_chain(index, problem_.budget ? "metadata_budget_reached" : kind, problem_.message);
+    }
+    return std::nullopt;
+  };
   switch (require(offset, count_size, kReadAhead, what)) {
     case Avail::have: break;
-    case Avail::failed: return std::nullopt;
+    case Avail::unreadable:
+      return unreadable(eof_ && offset < *eof_ ? "ifd_truncated" : "ifd_link_out_of_bounds");
     case Avail::missing:
       // GDAL's structural metadata sits between the header and IFD 0: read it along.
-      if (index == 0 && offset > header_size_ && offset - header_size_ <= kReadAhead) {
+      if (index == 0 && offset > header_size_ && offset - header_size_ <= kReadAhead &&
+          !no_more_reads_) {
         needs.push_back({header_size_, 0, offset - header_size_});
       }
       return std::nullopt;
   }
   const uint64_t n = cursor_.uint(reader_.at(offset), static_cast<unsigned>(count_size));
   if (n == 0) {
-    fail(ErrorKind::invalid_value, what() + " at offset " + std::to_string(offset) +
-                                       " has no entries");
+    const std::string message = what() + " at offset " + std::to_string(offset) + " has no entries";
+    if (index == 0) {
+      fail(ErrorKind::invalid_value, message);
+    } else {
+      end_chain(index, "ifd_empty", message);
+    }
     return std::nullopt;
   }
   // Bound the entry count before anything depends on it: BigTIFF counts are 64-bit.
   const uint64_t fixed = count_size + next_size;
   if (limits_.max_bytes < fixed || n > (limits_.max_bytes - fixed) / entry_size) {
-    fail(ErrorKind::limit_exceeded, what() + " at offset " + std::to_string(offset) + " has " +
-                                        std::to_string(n) + " entries, more than max_bytes (" +
-                                        std::to_string(limits_.max_bytes) + ") can hold");
-    return std::nullopt;
+    problem_ = {ErrorKind::limit_exceeded,
+                what() + " at offset " + std::to_string(offset) + " has " + std::to_string(n) +
+                    " entries, more than max_bytes (" + std::to_string(limits_.max_bytes) +
+                    ") can hold",
+                true};
+    return unreadable("metadata_budget_reached");
   }
   const uint64_t total = count_size + n * entry_size + next_size;
-  if (require(offset, total, kReadAhead, what) != Avail::have) return std::nullopt;
+  switch (require(offset, total, kReadAhead, what)) {
+    case Avail::have: break;
+    case Avail::unreadable: return unreadable("ifd_truncated");
+    case Avail::missing: return std::nullopt;
+  }
   note_read(offset, total);
 
   const uint8_t* entries = reader_.at(offset) + count_size;
@@ -270,11 +341,13 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
       return std::string(is_data_array_tag(cursor_.u16(e)) ? "first element of " : "value of ") +
              tag_label(cursor_.u16(e)) + " in IFD " + std::to_string(index);
     };
-    if (require(r->offset, r->length, r->length, span_what) == Avail::failed) return std::nullopt;
+    // Unreadable: parse_entry meets it again and keeps the tag unloaded, with a warning.
+    (void)require(r->offset, r->length, r->length, span_what);
   }
   const uint64_t decoded_before = decoded_bytes_;
   // The entries' own memory, before reserving it: a Tag is ~4x a classic 12-byte entry.
-  if (!charge_decoded(sizeof(Ifd) + n * sizeof(Tag), what)) return std::nullopt;
+  if (!fits_or_end(sizeof(Ifd) + n * sizeof(Tag))) return std::nullopt;
+  charge(sizeof(Ifd) + n * sizeof(Tag));
   Ifd ifd;
   ifd.offset = offset;
   ifd.tags.reserve(n);
@@ -283,6 +356,12 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     if (!parse_entry(index, entries + i * entry_size, ifd, start)) return std::nullopt;
   }
   const uint64_t next = cursor_.uint(entries + n * entry_size, static_cast<unsigned>(next_size));
+  if (ifd_tag_warnings_ > kMaxTagWarningsPerIfd) {
+    const uint64_t more = ifd_tag_warnings_ - kMaxTagWarningsPerIfd;
+    ifd_tag_warnings_ = 0;  // the summary itself is not counted
+    warn("more_warnings", index, std::nullopt,
+         std::to_string(more) + " more tags of " + what() + " have warnings, not listed");
+  }
 
   // Image data starts at the first strip or tile that has bytes.
   std::optional<uint64_t> first_data;
@@ -306,7 +385,9 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     }
     auto& cached = cache_[offset];
     cached = {std::move(ifd), next, first_data, ifd_read_end_, decoded_bytes_ - decoded_before,
-              std::move(merged)};
+              std::move(merged),
+              std::vector<Warning>(header.warnings.begin() + static_cast<ptrdiff_t>(warnings_before),
+                                   header.warnings.end())};
     chain_.push_back(&cached.ifd);
   } else {
     partial_.push_back(std::move(ifd));
@@ -329,17 +410,18 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
     ifd.tags.push_back(std::move(t));
     return true;
   }
-  if (t.count > kMaxU64 / size) {
-    fail(ErrorKind::invalid_value, tag_label(t.code) + " in IFD " + std::to_string(index) +
-                                       ": count " + std::to_string(t.count) + " of type " +
-                                       std::to_string(t.type_code) + " overflows");
-    return false;
+  if (t.count > kMaxU64 / size) {  // no object is that long: the value lies past its end
+    warn("tag_value_out_of_bounds", index, t.code,
+         tag_label(t.code) + " in IFD " + std::to_string(index) + ": count " +
+             std::to_string(t.count) + " of type " + std::to_string(t.type_code) +
+             " overflows 64-bit sizes; the tag is kept, its value not loaded");
+    ifd.tags.push_back(std::move(t));
+    return true;
   }
   const uint64_t bytes = t.count * size;
 
   if (is_data_array_tag(t.code)) {  // counted, not loaded; only the first element matters
     auto first = first_element(index, t, field);
-    if (error) return false;
     switch (t.code) {
       case tag::strip_offsets: start.strip_offset = first; break;
       case tag::strip_byte_counts: start.strip_bytes = first; break;
@@ -350,28 +432,44 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
     return true;
   }
 
-  const bool load = t.type_code == static_cast<uint16_t>(FieldType::ascii) ||
-                    t.type_code == static_cast<uint16_t>(FieldType::undefined) ||
-                    is_always_loaded_tag(t.code) || t.count <= limits_.max_loaded_values;
-  if (load) {
-    const auto where = [&] { return tag_label(t.code) + " in IFD " + std::to_string(index); };
-    if (bytes <= field_size) {
-      if (!charge_decoded(decoded_size(t.type_code, t.count), where)) return false;
+  // Every other value is loaded, within the budgets (max_bytes, the decoded-memory budget).
+  const auto where = [&] { return tag_label(t.code) + " in IFD " + std::to_string(index); };
+  // Memory for the decoded value, or the tag stays unloaded once every byte is in.
+  auto fits_or_skip = [&] {
+    const uint64_t need = decoded_size(t.type_code, t.count);
+    if (fits(need)) {
+      charge(need);
+      return true;
+    }
+    if (needs.empty()) {
+      warn("metadata_budget_reached", index, t.code,
+           budget_message(where()) + "; the tag is kept, its value not loaded");
+    }
+    return false;
+  };
+  if (bytes <= field_size) {
+    if (fits_or_skip()) {
       t.values = decode_values(t.type_code, t.count, field, cursor_);
-    } else {
-      const uint64_t value_offset = cursor_.uint(field, field_size);
-      auto what = [&] {
-        return "value of " + tag_label(t.code) + " in IFD " + std::to_string(index);
-      };
-      switch (require(value_offset, bytes, bytes, what)) {
-        case Avail::have:
-          if (!charge_decoded(decoded_size(t.type_code, t.count), where)) return false;
+    } else if (!needs.empty()) {
+      return false;  // decode nothing more until the missing bytes are in
+    }
+  } else {
+    const uint64_t value_offset = cursor_.uint(field, field_size);
+    auto what = [&] { return "value of " + where(); };
+    switch (require(value_offset, bytes, bytes, what)) {
+      case Avail::have:
+        if (fits_or_skip()) {
           t.values = decode_values(t.type_code, t.count, reader_.at(value_offset), cursor_);
           note_read(value_offset, bytes);
-          break;
-        case Avail::missing: break;  // requested; this pass goes on without it
-        case Avail::failed: return false;
-      }
+        } else if (!needs.empty()) {
+          return false;
+        }
+        break;
+      case Avail::missing: break;  // requested; this pass goes on without it
+      case Avail::unreadable:
+        warn(problem_.budget ? "metadata_budget_reached" : "tag_value_out_of_bounds", index,
+             t.code, problem_.message + "; the tag is kept, its value not loaded");
+        break;
     }
   }
   ifd.tags.push_back(std::move(t));
@@ -408,31 +506,23 @@ std::optional<ByteRange> ParsePass::entry_span(const uint8_t* e) const {
     if (!is_unsigned_int_type(type_code)) return std::nullopt;
     return ByteRange{offset, size};
   }
-  const bool load = type_code == static_cast<uint16_t>(FieldType::ascii) ||
-                    type_code == static_cast<uint16_t>(FieldType::undefined) ||
-                    is_always_loaded_tag(code) || count <= limits_.max_loaded_values;
-  if (!load) return std::nullopt;
   return ByteRange{offset, count * size};
 }
 
-template <typename Where>
-bool ParsePass::charge_decoded(uint64_t bytes, Where where) {
-  decoded_bytes_ = bytes > kMaxU64 - decoded_bytes_ ? kMaxU64 : decoded_bytes_ + bytes;
-  if (decoded_bytes_ <= budget()) return true;
-  // Over, but bytes still missing may raise the budget: stop here (nothing more is
-  // decoded) and ask for them; the verdict comes from a pass that has them all, so it
-  // is the same however the bytes arrived.
-  if (needs.empty()) fail_budget(where());
-  return false;
+bool ParsePass::fits(uint64_t bytes) const {
+  return bytes <= budget() && decoded_bytes_ <= budget() - bytes;
 }
 
-void ParsePass::fail_budget(const std::string& where) {
-  fail(ErrorKind::limit_exceeded,
-       "decoding " + where + " takes the header's decoded metadata past its memory budget of " +
+void ParsePass::charge(uint64_t bytes) {
+  decoded_bytes_ = bytes > kMaxU64 - decoded_bytes_ ? kMaxU64 : decoded_bytes_ + bytes;
+}
+
+std::string ParsePass::budget_message(const std::string& where) const {
+  return "decoding " + where + " takes the header's decoded metadata past its memory budget of " +
            std::to_string(budget()) + " bytes (" + std::to_string(limits_.decoded_per_byte) +
            " x the " + std::to_string(span_bytes_) + " bytes the header occupies + " +
            std::to_string(limits_.decoded_base_bytes) +
-           "): tags sharing one value, IFDs repeating it, or many small values widened?");
+           "): tags sharing one value, IFDs repeating it, or many small values widened?";
 }
 
 // First element of a strip/tile offsets or byte-counts array: read from the entry when
@@ -447,7 +537,14 @@ std::optional<uint64_t> ParsePass::first_element(uint32_t index, const Tag& t,
   auto what = [&] {
     return "first element of " + tag_label(t.code) + " in IFD " + std::to_string(index);
   };
-  if (require(offset, size, size, what) != Avail::have) return std::nullopt;
+  switch (require(offset, size, size, what)) {
+    case Avail::have: break;
+    case Avail::missing: return std::nullopt;
+    case Avail::unreadable:
+      warn(problem_.budget ? "metadata_budget_reached" : "tag_value_out_of_bounds", index, t.code,
+           problem_.message + "; the tag is kept, its first element not loaded");
+      return std::nullopt;
+  }
   note_read(offset, size);
   return cursor_.uint(reader_.at(offset), size);
 }

@@ -1,7 +1,9 @@
 // One parse over the bytes a HeaderReader holds (internal to src/tiff). HeaderReader
 // runs a fresh pass on every advance(): the pass walks as far as the bytes allow,
 // records every range it could not read (and keeps walking where it can, e.g. past
-// an IFD whose out-of-line values are missing), and stops at the first error.
+// an IFD whose out-of-line values are missing), and stops at the first error. Ranges it
+// can never read (past the end of the object, or past max_bytes in a final pass) become
+// warnings once IFD 0's entry table is read, errors before (Warning, header.h).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,10 @@
 #include "util/status.h"
 
 namespace td::tiff {
+
+// Tag warnings listed per IFD; more are summed up in one more_warnings warning, so a
+// hostile IFD of 65,535 bad tags yields 9 warnings, not 65,535.
+inline constexpr uint32_t kMaxTagWarningsPerIfd = 8;
 
 // Bytes read from the start of a structure whose size is not known yet (the file
 // header, an IFD): one round trip usually brings the whole IFD and its values.
@@ -38,8 +44,9 @@ class ParsePass {
   // eof: where the object ends, if known (object size or learned from a short feed);
   // eof_exact false: a short feed only showed that it ends at or before eof.
   // The pass reuses complete IFDs from `cache` and adds the ones it completes.
+  // no_more_reads: the final pass once max_bytes is spent; ranges not fed are unreadable.
   ParsePass(const HeaderReader& reader, std::optional<uint64_t> eof, bool eof_exact,
-            IfdCache& cache);
+            IfdCache& cache, bool no_more_reads = false);
   void run();
 
   std::optional<Error> error;  // set: the parse failed (needs are then irrelevant)
@@ -51,7 +58,13 @@ class ParsePass {
   struct DataStart {
     std::optional<uint64_t> strip_offset, strip_bytes, tile_offset, tile_bytes;
   };
-  enum class Avail { have, missing, failed };
+  // unreadable: past the end, overflowing, or (no_more_reads) not fed; why is in problem_.
+  enum class Avail { have, missing, unreadable };
+  struct Problem {
+    ErrorKind kind = ErrorKind::truncated;  // for callers that must fail
+    std::string message;
+    bool budget = false;  // not fed within max_bytes (else: past the end or overflowing)
+  };
 
   template <typename Describe>
   Avail require(uint64_t offset, uint64_t len, uint64_t want, Describe describe);
@@ -64,6 +77,13 @@ class ParsePass {
   bool parse_entry(uint32_t index, const uint8_t* entry, Ifd& ifd, DataStart& start);
   std::optional<uint64_t> first_element(uint32_t index, const Tag& t, const uint8_t* field);
   void fail(ErrorKind kind, std::string message);
+  void warn(const char* kind, uint32_t ifd, std::optional<uint16_t> tag, std::string message);
+  // The IFD chain ends before IFD `index` (index >= 1): a warning on IFD index - 1.
+  void end_chain(uint32_t index, const char* kind, std::string message);
+  // Bytes the decoded header may still take: false when `bytes` do not fit (decoded_bytes_
+  // is not changed then).
+  bool fits(uint64_t bytes) const;
+  void charge(uint64_t bytes);
   void note_read(uint64_t offset, uint64_t len);
 
   const HeaderReader& reader_;
@@ -84,18 +104,17 @@ class ParsePass {
   // element), if any; nullopt for inline values and counts that overflow.
   std::optional<ByteRange> entry_span(const uint8_t* e) const;
   uint64_t budget() const { return decoded_budget(limits_, span_bytes_); }
-  // Adds `bytes`; false (and a limit_exceeded error naming where()) once the total
-  // passes the budget.
-  template <typename Where>
-  bool charge_decoded(uint64_t bytes, Where where);
-  void fail_budget(const std::string& where);
+  std::string budget_message(const std::string& where) const;
   const Limits& limits_;
   std::optional<uint64_t> eof_;
   bool eof_exact_;
+  bool no_more_reads_;
+  Problem problem_;  // why the last require() was unreadable
   IfdCache& cache_;
   std::vector<Ifd*> chain_;        // the IFDs walked, in the cache or in partial_
   std::deque<Ifd> partial_;        // IFDs still missing values (deque: stable addresses)
   uint64_t ifd_read_end_ = 0;      // one past the last byte read for the current IFD
+  uint32_t ifd_tag_warnings_ = 0;  // tag warnings of the current IFD, listed or not
   ByteCursor cursor_{ByteOrder::little};
   uint64_t header_size_ = 8;  // 16 for BigTIFF
 };

@@ -99,23 +99,6 @@ bool is_data_array_tag(uint16_t code) {
          code == tag::tile_offsets || code == tag::tile_byte_counts;
 }
 
-bool is_always_loaded_tag(uint16_t code) {
-  switch (code) {
-    case tag::geo_key_directory:
-    case tag::geo_double_params:
-    case tag::geo_ascii_params:
-    case tag::model_pixel_scale:
-    case tag::model_tiepoint:
-    case tag::model_transformation:
-    case tag::jpeg_tables:
-    case tag::gdal_metadata:
-    case tag::gdal_nodata:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::span<const GeoKeyInfo> geokey_table() { return kGeoKeys; }
 
 const GeoKeyInfo* geokey_info(uint16_t id) {

@@ -59,10 +59,6 @@ const char* tag_name(uint16_t code);
 // True for StripOffsets, StripByteCounts, TileOffsets, TileByteCounts: counted, never fetched.
 bool is_data_array_tag(uint16_t code);
 
-// True for tags whose values are always loaded whatever their count
-// (GeoTIFF tags, JPEGTables): the row needs them.
-bool is_always_loaded_tag(uint16_t code);
-
 // What a GeoKey's value is, per GeoTIFF 1.1.
 enum class GeoKeyValueKind { short_, double_, ascii, double_list };
 

@@ -275,6 +275,82 @@ def test_errors(binary):
         print("OK: config and usage errors")
 
 
+def write_bytes(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def classic_tiff(entries, next_ifd=0, size=None):
+    """A little-endian classic TIFF, IFD 0 at offset 8 holding `entries` (code, type,
+    count, value-or-offset field as int), then `next_ifd`; zero-padded to `size`."""
+    import struct
+    out = b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", len(entries))
+    for code, typ, count, field in sorted(entries):
+        out += struct.pack("<HHII", code, typ, count, field)
+    out += struct.pack("<I", next_ifd)
+    return out.ljust(size or len(out), b"\0")
+
+
+def test_warnings(binary):
+    """Issue 15: damaged files keep their row, the `warnings` column says what was
+    skipped, and the summary line and _SUCCESS.json count those objects."""
+    core = [(256, 3, 1, 16), (257, 3, 1, 16), (258, 3, 1, 8), (259, 3, 1, 1), (262, 3, 1, 1),
+            (273, 4, 1, 400), (278, 3, 1, 16), (279, 4, 1, 16)]
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+        os.makedirs(src)
+        os.makedirs(out)
+        files = {
+            # a junk ASCII tag of 3.9 billion values in a 430-byte file
+            "junk_ascii.tif": classic_tiff(core + [(50001, 2, 3_900_000_000, 100)], size=430),
+            # next-IFD offset past the end
+            "next_past_end.tif": classic_tiff(core, next_ifd=1_000_000, size=430),
+            # IFD 0 links back to itself
+            "loop.tif": classic_tiff(core, next_ifd=8, size=430),
+            # undamaged control
+            "clean.tif": classic_tiff(core, size=430),
+            # IFD 0 offset past the end: still an error row
+            "ifd0_past_end.tif": b"II*\0" + (5000).to_bytes(4, "little") + bytes(100),
+        }
+        for name, data in files.items():
+            write_bytes(os.path.join(src, name), data)
+        r = headers(binary, ["--store", src, out, "--quiet"], expect=3)
+        check("objects with warnings 3" in r.stderr, f"summary: {r.stderr}")
+        rows = duckdb(f"SELECT path, image_width, error_kind, warnings, other_tags['50001'] AS junk "
+                      f"FROM read_parquet('{out}/*.parquet') ORDER BY path")
+        by = {row["path"]: row for row in rows}
+        check(sorted(by) == sorted(files), f"paths {sorted(by)}")
+        expect = {"junk_ascii.tif": ("tag_value_out_of_bounds", 0, 50001),
+                  "next_past_end.tif": ("ifd_link_out_of_bounds", 0, None),
+                  "loop.tif": ("ifd_loop", 0, None)}
+        for name, (kind, ifd, tag) in expect.items():
+            row = by[name]
+            check(row["error_kind"] is None and comparable(row["image_width"]) == 16, f"{name}: {row}")
+            w = row["warnings"]
+            check(isinstance(w, list) and len(w) == 1, f"{name}: warnings {w!r}")
+            check((w[0]["kind"], comparable(w[0]["ifd"]), comparable(w[0]["tag"])) == (kind, ifd, tag),
+                  f"{name}: warning {w[0]!r}")
+            check(w[0]["message"], f"{name}: empty message")
+            # `info` prints the same warnings as the row, and `info --raw` too.
+            info = json.loads(run([binary, "info", os.path.join(src, name)]).stdout)
+            raw = json.loads(run([binary, "info", "--raw", os.path.join(src, name)]).stdout)
+            check(comparable(w) == comparable(info["warnings"]) == comparable(raw["warnings"]),
+                  f"{name}: parquet {w!r}, info {info['warnings']!r}, raw {raw['warnings']!r}")
+        check(json.loads(by["junk_ascii.tif"]["junk"]) == {"not_loaded": {"type": "ASCII", "count": 3900000000}},
+              f"junk marker: {by['junk_ascii.tif']['junk']!r}")
+        check(by["clean.tif"]["warnings"] is None, f"clean: {by['clean.tif']['warnings']!r}")
+        check(by["ifd0_past_end.tif"]["error_kind"] == "truncated" and by["ifd0_past_end.tif"]["warnings"] is None,
+              f"ifd0_past_end: {by['ifd0_past_end.tif']}")
+        with open(os.path.join(out, "_SUCCESS.json")) as f:
+            manifest = json.load(f)
+        check(manifest["objects_with_warnings"] == 3 and manifest["ok"] == 4 and manifest["errors"] == 1,
+              f"manifest {manifest}")
+        types = {r["column_name"]: r["column_type"] for r in duckdb(f"DESCRIBE SELECT * FROM read_parquet('{out}/*.parquet')")}
+        check(types["warnings"].replace('"', '') == "STRUCT(kind VARCHAR, ifd INTEGER, tag INTEGER, message VARCHAR)[]",
+              f"warnings type: {types['warnings']}")
+        print("OK: damaged files keep their rows, with warnings")
+
+
 def test_split(binary):
     """write_chunk_size splits the output; prefixes and suffixes filter."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -492,7 +568,7 @@ def main():
         sys.exit(SKIP)
     {"readback": test_readback, "errors": test_errors, "split": test_split,
      "permissions": test_permissions, "many": test_many, "keys": test_keys,
-     "resume": test_resume, "shards": test_shards}[name](binary)
+     "resume": test_resume, "shards": test_shards, "warnings": test_warnings}[name](binary)
 
 
 if __name__ == "__main__":

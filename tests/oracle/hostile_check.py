@@ -15,7 +15,11 @@ acceptable). For every file and both modes it asserts:
     kind in {not_tiff, truncated, ifd_loop, limit_exceeded, invalid_value, io}, the
     kind is one the manifest allows for this file, stdout is empty, and the file was
     not one that must be read;
-  * `info` and `info --raw` agree on success vs failure and on the error kind.
+  * `info` and `info --raw` agree on success vs failure and on the error kind, and on
+    success print the same `warnings` (issue 15: damage past IFD 0's entry table keeps
+    the header and lists what was skipped);
+  * a file whose manifest entry has "warn" (a list of warning kinds) and is read must
+    have warnings, each of one of those kinds; an "ok" file without "warn" must have none.
 
 Files absent from the manifest are held to the generic rules only. Exit status 0
 when every file passes, 1 otherwise.
@@ -44,6 +48,9 @@ except ImportError as _exc:
 from oracle_common import Report, find_binary
 
 KINDS = {"not_tiff", "truncated", "ifd_loop", "limit_exceeded", "invalid_value", "io"}
+WARNING_KINDS = {"tag_value_out_of_bounds", "ifd_link_out_of_bounds", "ifd_truncated", "ifd_empty",
+                 "ifd_loop", "ifd_budget_reached", "metadata_budget_reached", "more_warnings",
+                 "value_not_loaded"}
 LINE = re.compile(r"^error: ([a-z_]+): .*$")
 # Sanitizer (Debug + ASan) builds run ~10x slower: CI scales the limits with
 # TD_TIME_SCALE there; the real limits hold for the optimized build.
@@ -118,11 +125,27 @@ def check_raw(rep: Report, path: Path, spec: dict, doc: Any) -> None:
                            f"of {t['values_any']!r:.300}")
 
 
+def check_warnings(rep: Report, path: Path, spec: dict, mode: str, warnings: Any) -> None:
+    """The `warnings` of a file that was read, against the manifest's "warn"."""
+    if warnings is None:
+        if "warn" in spec:
+            rep.fail(path, f"[{mode}] read without warnings, expected some of {spec['warn']}")
+        return
+    kinds = [w.get("kind") for w in warnings] if isinstance(warnings, list) else None
+    if not kinds or any(k not in WARNING_KINDS for k in kinds):
+        rep.fail(path, f"[{mode}] warnings not a list of known kinds: {str(warnings)[:200]}")
+    elif "warn" in spec and not set(kinds) <= set(spec["warn"]):
+        rep.fail(path, f"[{mode}] warning kinds {kinds}, expected only {spec['warn']}")
+    elif "warn" not in spec and spec.get("expect") == "ok":
+        rep.fail(path, f"[{mode}] a valid file has warnings: {str(warnings)[:200]}")
+
+
 def check_one(rep: Report, binary: str, path: Path, spec: dict, limit: float,
               outcomes: Counter, timings: list[tuple[float, str]]) -> None:
     expect = spec.get("expect", "either")
     allowed = set(spec.get("kinds") or KINDS)
     results = {}
+    warned = {}
     for mode, args in (("info", ["info", str(path)]), ("raw", ["info", "--raw", str(path)])):
         rc, out, err, secs = run(binary, args)
         where = f"[{mode}] ({spec.get('why', '')})"
@@ -157,6 +180,8 @@ def check_one(rep: Report, binary: str, path: Path, spec: dict, limit: float,
             else:
                 if mode == "raw":
                     check_raw(rep, path, spec, doc)
+                warned[mode] = doc.get("warnings") if isinstance(doc, dict) else None
+                check_warnings(rep, path, spec, mode, warned[mode])
             if expect == "error":
                 rep.fail(path, f"{where} exit 0, but this file must be rejected with one of "
                                f"{sorted(allowed)}")
@@ -184,6 +209,11 @@ def check_one(rep: Report, binary: str, path: Path, spec: dict, limit: float,
             rep.fail(path, f"{where} rejected a valid file: {lines[0][:200] if lines else ''!r}")
     if len(set(results.values())) > 1:
         rep.fail(path, f"`info` and `info --raw` disagree: {results}")
+    elif len(warned) == 2 and warned["info"] != warned["raw"]:
+        # the row may add value_not_loaded (its own budget); the header's warnings agree
+        row = [w for w in warned["info"] or [] if w.get("kind") != "value_not_loaded"]
+        if row != (warned["raw"] or []):
+            rep.fail(path, f"`info` and `info --raw` warnings disagree: {str(warned)[:300]}")
 
 
 def main() -> int:

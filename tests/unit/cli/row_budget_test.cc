@@ -1,5 +1,6 @@
 // Rows are bounded by the header's size (row_budget): a header whose values would take far
-// more memory as a row becomes an error row, keeping the listing's columns and the cost.
+// more memory as a row has its long other_tags values written as markers, and if that is
+// not enough becomes an error row, keeping the listing's columns and the cost.
 #include <gtest/gtest.h>
 
 #include "row/row_builder.h"
@@ -8,7 +9,7 @@
 namespace td::row {
 namespace {
 
-ObjectOutcome many_text_tags(uint64_t span_bytes) {
+ObjectOutcome many_text_tags(uint64_t span_bytes, uint16_t tags = 5000) {
   ObjectOutcome o;
   o.object.key = "hostile.tif";
   o.object.size = 4096;
@@ -16,7 +17,7 @@ ObjectOutcome many_text_tags(uint64_t span_bytes) {
   tiff::Header h;
   h.span_bytes = span_bytes;
   tiff::Ifd ifd;
-  for (uint16_t code = 40000; code < 45000; ++code) {
+  for (uint16_t code = 40000; code < 40000 + tags; ++code) {
     tiff::Tag t;
     t.code = code;
     t.type_code = 2;
@@ -37,6 +38,22 @@ TEST(RowBudget, OversizedRowBecomesErrorRow) {
   EXPECT_EQ(j["size"], 4096);
   EXPECT_EQ(j["bytes_read"], 4096);
   EXPECT_TRUE(j["other_tags"].is_null());
+}
+
+// Issue 15: a row over its budget first writes its long other_tags values as not-loaded
+// markers, with a value_not_loaded warning; only a row still over becomes an error row.
+TEST(RowBudget, OversizedRowKeepsItsColumnsWithMarkers) {
+  // 100 x ~600 bytes of JSON text: over 8 x 1 + 64 KiB; 100 markers fit.
+  nlohmann::ordered_json j = row_to_json(build_row(many_text_tags(1, 100)));
+  EXPECT_TRUE(j["error_kind"].is_null()) << j["error"];
+  ASSERT_EQ(j["other_tags"].size(), 100u);
+  EXPECT_EQ(j["other_tags"]["40000"], nlohmann::ordered_json::parse(R"({"not_loaded":{"type":"ASCII","count":101}})"));
+  ASSERT_EQ(j["warnings"].size(), 1u);
+  EXPECT_EQ(j["warnings"][0]["kind"], "value_not_loaded");
+  EXPECT_EQ(j["warnings"][0]["ifd"], 0);
+  EXPECT_TRUE(j["warnings"][0]["tag"].is_null());
+  EXPECT_EQ(j["warnings"][0]["message"].get<std::string>().rfind("100 values of other_tags", 0), 0u)
+      << j["warnings"][0]["message"];
 }
 
 TEST(RowBudget, RowWithinBudgetIsKept) {

@@ -178,7 +178,14 @@ TEST(RowBuilder, TagValuesJsonForEveryValueType) {
   EXPECT_EQ(json_of(std::vector<double>{1.0, -2.25}), "[1.0,-2.25]");
   EXPECT_EQ(json_of(std::string("a\"b\n")), R"("a\"b\n")");
   EXPECT_EQ(json_of(std::string("\xff")), "\"\xef\xbf\xbd\"");  // invalid UTF-8 replaced
-  EXPECT_EQ(json_of(std::monostate{}), "null");
+  // Not loaded: a marker with the type and count (issue 15), never a bare null.
+  tiff::Tag not_loaded;
+  not_loaded.code = 700;
+  not_loaded.type_code = 1;
+  not_loaded.count = 15198;
+  EXPECT_EQ(tag_values_json(not_loaded), R"({"not_loaded":{"type":"BYTE","count":15198}})");
+  not_loaded.type_code = 99;  // unknown type: its code as text
+  EXPECT_EQ(tag_values_json(not_loaded), R"({"not_loaded":{"type":"99","count":15198}})");
   for (const std::string& text : {json_of(std::vector<uint64_t>{1, 2}), json_of(std::vector<tiff::Rational>{{1, 3}, {4, 5}})})
     EXPECT_TRUE(nlohmann::json::accept(text)) << text;
 }

@@ -1,6 +1,8 @@
 // The decoded-memory budget (Limits::decoded_per_byte, decoded_base_bytes): every way a
-// small header can expand into much larger decoded memory ends in limit_exceeded, while
-// headers whose decoded size stays proportional to their bytes read as before.
+// small header can expand into much larger decoded memory stops at the budget, while
+// headers whose decoded size stays proportional to their bytes read as before. Since
+// issue 15 what does not fit is left out with a metadata_budget_reached warning (it was
+// a limit_exceeded error); an error remains only when IFD 0's entry table does not fit.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,16 +17,31 @@
 namespace td::tiff {
 namespace {
 
-using testing::parse_error;
 using testing::parse_ok;
 using testing::TiffBuilder;
 
 uint64_t b_ifd_bytes(uint64_t n) { return 6 + 12 * n; }
 
-void expect_budget_error(const std::vector<uint8_t>& file, Limits limits = {}) {
-  Error e = parse_error(file, limits);
-  EXPECT_EQ(e.kind, ErrorKind::limit_exceeded) << e.message;
-  EXPECT_NE(e.message.find("memory budget"), std::string::npos) << e.message;
+// Reads `file`: the header is kept, with metadata_budget_reached warnings (and at most one
+// more_warnings per IFD) naming the memory budget. Returns the header.
+Header expect_budget_warning(const std::vector<uint8_t>& file, Limits limits = {}) {
+  Header h = parse_ok(file, limits);
+  EXPECT_FALSE(h.ifds.empty());
+  EXPECT_FALSE(h.warnings.empty());
+  for (const Warning& w : h.warnings) {
+    if (w.kind == "more_warnings") continue;
+    EXPECT_EQ(w.kind, "metadata_budget_reached") << w.message;
+    EXPECT_NE(w.message.find("memory budget"), std::string::npos) << w.message;
+  }
+  return h;
+}
+
+size_t loaded_tags(const Header& h) {
+  size_t n = 0;
+  for (const Ifd& ifd : h.ifds) {
+    for (const Tag& t : ifd.tags) n += t.loaded();
+  }
+  return n;
 }
 
 // The issue's example: 65,535 ASCII tags sharing one 250-byte value. A 786 KB header
@@ -38,7 +55,12 @@ TEST(DecodedBudget, ManyTagsSharingOneValue) {
   std::vector<uint8_t> file = b.build();
   ASSERT_EQ(file.size(), value_at + 250);
   for (uint64_t i = value_at; i < file.size(); ++i) file[i] = 'v';
-  expect_budget_error(file);
+  Header h = expect_budget_warning(file);
+  ASSERT_EQ(h.ifds.size(), 1u);
+  EXPECT_EQ(h.ifds[0].tags.size(), 65535u);  // every tag kept, most values not loaded
+  EXPECT_LT(loaded_tags(h) * 250, decoded_budget({}, file.size()));
+  ASSERT_EQ(h.warnings.size(), 9u);  // 8 listed, the rest summed up
+  EXPECT_EQ(h.warnings.back().kind, "more_warnings");
 }
 
 // Control: the same 65,535 entries with inline values (4 ASCII bytes each) stay within
@@ -64,10 +86,11 @@ TEST(DecodedBudget, ManyIfdsRepeatingOneValue) {
   std::vector<uint8_t> file = b.build();
   ASSERT_LE(b.header_size() + 1000 * b.ifd_size(2), value_at);
   for (uint64_t i = value_at; i < file.size(); ++i) file[i] = 'd';
-  expect_budget_error(file);
+  Header h = expect_budget_warning(file);
+  EXPECT_LT(loaded_tags(h), 2000u);  // not every description was decoded
 }
 
-// Control: 1024 IFDs (the default cap) of eight small tags each read.
+// Control: 1024 IFDs of eight small tags each read.
 TEST(DecodedBudget, ManySmallIfdsRead) {
   TiffBuilder b;
   for (int i = 0; i < 1024; ++i) {
@@ -82,7 +105,7 @@ TEST(DecodedBudget, ManySmallIfdsRead) {
   EXPECT_EQ(h.ifds.size(), 1024u);
 }
 
-// Small types widened to 8-byte values: BYTE and SHORT arrays of 1024 (the load cap),
+// Small types widened to 8-byte values: BYTE and SHORT arrays of 1024,
 // 300 tags sharing one array each.
 TEST(DecodedBudget, SmallTypesWidenedAndShared) {
   for (uint16_t type : {uint16_t{1}, uint16_t{3}, uint16_t{8}}) {
@@ -92,7 +115,9 @@ TEST(DecodedBudget, SmallTypesWidenedAndShared) {
     const uint64_t value_at = 8192;
     for (uint16_t i = 0; i < 300; ++i) b.field(static_cast<uint16_t>(40000 + i), type, 1024, value_at);
     b.pad_to(value_at + 1024 * field_type_size(type));
-    expect_budget_error(b.build());
+    Header h = expect_budget_warning(b.build());
+    EXPECT_EQ(h.ifds.at(0).tags.size(), 300u);
+    EXPECT_LT(loaded_tags(h), 300u);
   }
   // Control: one such array reads, every value loaded.
   TiffBuilder b;
@@ -120,9 +145,12 @@ TEST(DecodedBudget, GeoKeysSharingParams) {
   Limits tight;
   tight.decoded_per_byte = 2;  // the IFD itself (dir 128 KB + params 100 KB) fits; the keys do not
   tight.decoded_base_bytes = 0;
-  Error e = parse_error(file, tight);
-  EXPECT_EQ(e.kind, ErrorKind::limit_exceeded) << e.message;
-  EXPECT_NE(e.message.find("GeoKeys"), std::string::npos) << e.message;
+  Header tight_h = parse_ok(file, tight);  // the IFD is kept, the keys are not decoded
+  EXPECT_FALSE(tight_h.geokeys.has_value());
+  ASSERT_EQ(tight_h.warnings.size(), 1u);
+  EXPECT_EQ(tight_h.warnings[0].kind, "metadata_budget_reached");
+  EXPECT_EQ(tight_h.warnings[0].tag, tag::geo_key_directory);
+  EXPECT_NE(tight_h.warnings[0].message.find("GeoKeys"), std::string::npos) << tight_h.warnings[0].message;
 
   Header h = parse_ok(file);  // default budget: every key decodes
   ASSERT_TRUE(h.geokeys.has_value());
@@ -175,12 +203,18 @@ TEST(DecodedBudget, VerdictIndependentOfReadPattern) {
     ASSERT_TRUE(a.ok()) << a.error().describe();
     EXPECT_EQ(a->ifds[0].tags.size(), 2001u);
     EXPECT_EQ(a->span_bytes, 8 + b_ifd_bytes(2001) + 1024 + (1u << 20));
-    auto e = read_fed(over, prefix);
-    ASSERT_FALSE(e.ok());
-    EXPECT_EQ(e.error().kind, ErrorKind::limit_exceeded) << e.error().message;
+    EXPECT_TRUE(a->warnings.empty());
+    auto e = read_fed(over, prefix);  // the same values left out, whatever the read pattern
+    ASSERT_TRUE(e.ok()) << e.error().describe();
+    const Header whole = parse_ok(over);
+    EXPECT_EQ(e->warnings, whole.warnings);
+    EXPECT_EQ(loaded_tags(*e), loaded_tags(whole));
+    EXPECT_EQ(e->ifds[0].tags.size(), 2001u);
   }
-  EXPECT_TRUE(read_header(ok).ok());
-  EXPECT_FALSE(read_header(over).ok());
+  EXPECT_TRUE(parse_ok(ok).warnings.empty());
+  const Header over_h = parse_ok(over);
+  EXPECT_FALSE(over_h.warnings.empty());
+  EXPECT_LT(loaded_tags(over_h), 2001u);
 }
 
 TEST(DecodedBudget, BudgetFormulaSaturates) {

@@ -39,10 +39,6 @@ TEST(TagNames, TifffileSpellings) {
 TEST(TagNames, Classification) {
   for (uint16_t c : {273, 279, 324, 325}) EXPECT_TRUE(is_data_array_tag(c)) << c;
   for (uint16_t c : {256, 330, 347}) EXPECT_FALSE(is_data_array_tag(c)) << c;
-  for (uint16_t c : {34735, 34736, 34737, 33550, 33922, 34264, 347, 42112, 42113}) {
-    EXPECT_TRUE(is_always_loaded_tag(c)) << c;
-  }
-  for (uint16_t c : {256, 273, 320, 330}) EXPECT_FALSE(is_always_loaded_tag(c)) << c;
 }
 
 TEST(GeoKeyTable, EveryGeoTiff11KeyWithReferenceNames) {
