@@ -20,7 +20,15 @@ Node int_node(const char* name) { return Node::primitive(name, Physical::int64, 
 Node double_node(const char* name) { return Node::primitive(name, Physical::double_); }
 
 nlohmann::json geokey_json(const tiff::GeoKey& key) {
-  return std::visit([](const auto& v) { return nlohmann::json(v); }, key.value);
+  return std::visit(
+      [](const auto& v) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+          return nlohmann::json(utf8(v));  // the one text rule (tag_values.h)
+        } else {
+          return nlohmann::json(v);
+        }
+      },
+      key.value);
 }
 
 // The key's value in its own field, or null when its type is not the expected one.
@@ -90,7 +98,7 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
     // Unknown ids, duplicates and values of an unexpected type are kept, not dropped.
     if (!placed) {
       unknown.emplace_back(Value(std::to_string(key.id)),
-                           Value(geokey_json(key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+                           Value(geokey_json(key).dump()));
     }
   }
   fields.back() = unknown.empty() ? Value() : Value::map(std::move(unknown));

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "row/row_schema.h"
+#include "row/tag_values.h"
 #include "tiff/tags.h"
 
 namespace td::row {
@@ -103,7 +104,7 @@ json tag_values_raw(const tiff::Tag& t) {
         if constexpr (std::is_same_v<V, std::monostate>) {
           return nullptr;
         } else if constexpr (std::is_same_v<V, std::string>) {
-          return v;
+          return utf8(v);  // the one text rule; the exact bytes are in "bytes_hex"
         } else {
           if constexpr (std::is_same_v<V, std::vector<tiff::Rational>>) {
             json a = json::array();
@@ -135,11 +136,15 @@ json header_to_raw_json(const tiff::Header& header) {
     json tags = json::array();
     for (const auto& t : ifd.tags) {
       const char* name = tiff::tag_name(t.code);
-      tags.push_back({{"code", t.code},
-                      {"name", name ? json(name) : json(nullptr)},
-                      {"type", t.type_code},
-                      {"count", t.count},
-                      {"values", tag_values_raw(t)}});
+      json tag = {{"code", t.code},
+                  {"name", name ? json(name) : json(nullptr)},
+                  {"type", t.type_code},
+                  {"count", t.count},
+                  {"values", tag_values_raw(t)}};
+      // Text that the text rule changed (not valid UTF-8, or holding `\\` / `\x`): its exact bytes too.
+      const auto* s = std::get_if<std::string>(&t.values);
+      if (s && !tiff::is_data_array_tag(t.code) && utf8(*s) != *s) tag["bytes_hex"] = hex(*s);
+      tags.push_back(std::move(tag));
     }
     ifds.push_back({{"offset", ifd.offset}, {"tags", std::move(tags)}});
   }
@@ -150,7 +155,7 @@ json header_to_raw_json(const tiff::Header& header) {
     warnings.push_back({{"kind", w.kind},
                         {"ifd", w.ifd},
                         {"tag", w.tag ? json(*w.tag) : json(nullptr)},
-                        {"message", w.message}});
+                        {"message", utf8(w.message)}});
   }
   out["warnings"] = std::move(warnings);
   return out;

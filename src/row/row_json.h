@@ -16,7 +16,9 @@ nlohmann::ordered_json row_to_json(const parquet::Value& row);
 // `info --raw`: {"byte_order","bigtiff","ifds":[{"offset","tags":[{"code","name","type","count","values"}]}],
 // "warnings":[{"kind","ifd","tag","message"}] or null}. The four strip/tile offset and
 // byte-count arrays, and values not loaded (see "warnings"), print "values": null with
-// their true type and count.
+// their true type and count. Text values follow row::utf8 (tag_values.h: invalid bytes as
+// `\xHH`); a text tag that rule changed also has "bytes_hex": its exact bytes as lowercase
+// hex (the trailing NUL excluded, as in "values").
 nlohmann::ordered_json header_to_raw_json(const tiff::Header& header);
 
 }  // namespace td::row

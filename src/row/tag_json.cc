@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "row/tag_values.h"
+
 namespace td::row {
 namespace {
 
@@ -54,11 +56,12 @@ std::string tag_values_json(const tiff::Tag& t) {
         } else if constexpr (std::is_same_v<V, std::vector<uint64_t>> || std::is_same_v<V, std::vector<int64_t>> ||
                              std::is_same_v<V, std::vector<uint8_t>>) {
           append_array(out, v, [&out](auto x) { append_int(out, x + 0); });  // + 0: uint8_t as a number
-        } else {  // std::string, std::vector<double>
+        } else if constexpr (std::is_same_v<V, std::string>) {
+          out = nlohmann::json(utf8(v)).dump();  // the one text rule: valid UTF-8, bytes recoverable
+        } else {  // std::vector<double>
           nlohmann::json j = v;
           if (j.is_array() && j.size() == 1) j = j[0];
-          // Binary strings are not valid UTF-8 JSON: replace invalid bytes.
-          out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+          out = j.dump();
         }
       },
       t.values);

@@ -11,8 +11,8 @@ namespace td::row {
 // A scalar for one value, an array otherwise; RATIONALs as [numerator,
 // denominator]. Values that were not loaded (past the end of the object, over a
 // budget, unknown type; the header's warnings say why) are not_loaded_json(tag) —
-// never null, which would read as "absent". Text that is not valid UTF-8 has its
-// invalid bytes replaced (U+FFFD).
+// never null, which would read as "absent". Text follows row::utf8 (tag_values.h):
+// invalid bytes as `\xHH`, reversible.
 std::string tag_values_json(const tiff::Tag& tag);
 
 // {"not_loaded":{"type":"BYTE","count":15198}}: the TIFF 6.0 type name (the type

@@ -9,18 +9,8 @@ namespace td::row {
 using parquet::Value;
 
 std::string utf8(std::string s) {
-  if (parquet::is_valid_utf8(s)) return s;
-  std::string out;
-  out.reserve(s.size() * 2);
-  for (unsigned char c : s) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-  return out;
+  if (parquet::is_valid_utf8(s) && s.find('\\') == std::string::npos) return s;  // the common case, no copy
+  return parquet::escape_key(s);
 }
 
 Value text(std::string s) { return Value(utf8(std::move(s))); }

@@ -177,7 +177,7 @@ TEST(RowBuilder, TagValuesJsonForEveryValueType) {
   EXPECT_EQ(json_of(std::vector<double>{0.5}), "0.5");
   EXPECT_EQ(json_of(std::vector<double>{1.0, -2.25}), "[1.0,-2.25]");
   EXPECT_EQ(json_of(std::string("a\"b\n")), R"("a\"b\n")");
-  EXPECT_EQ(json_of(std::string("\xff")), "\"\xef\xbf\xbd\"");  // invalid UTF-8 replaced
+  EXPECT_EQ(json_of(std::string("\xff")), R"("\\xFF")");  // invalid UTF-8 escaped (row::utf8)
   // Not loaded: a marker with the type and count (issue 15), never a bare null.
   tiff::Tag not_loaded;
   not_loaded.code = 700;
@@ -190,11 +190,11 @@ TEST(RowBuilder, TagValuesJsonForEveryValueType) {
     EXPECT_TRUE(nlohmann::json::accept(text)) << text;
 }
 
-TEST(RowBuilder, Latin1TextBecomesValidUtf8) {
+TEST(RowBuilder, Latin1TextIsEscapedNotDecoded) {
   ObjectOutcome o = sample_outcome();
   o.header->ifds[0].tags.push_back(ascii_tag(315, std::string("Jos\xe9 M\xfcller")));  // Artist, Latin-1
   nlohmann::ordered_json j = row_to_json(build_row(o));
-  EXPECT_EQ(j["artist"], "Jos\u00e9 M\u00fcller");
+  EXPECT_EQ(j["artist"], "Jos\\xE9 M\\xFCller");  // issue 15 kind 6: escaped, no longer decoded as Latin-1
 }
 
 TEST(RowBuilder, PathIsTheEscapedKeyDistinctForDistinctKeys) {
