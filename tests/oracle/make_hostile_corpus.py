@@ -47,6 +47,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from oracle_common import escape_text  # noqa: E402
+
 ALL_KINDS = ["not_tiff", "truncated", "ifd_loop", "limit_exceeded", "invalid_value", "io"]
 BAD_STRUCT = ["truncated", "invalid_value", "limit_exceeded"]
 # Warnings a file cut short (or pointing past its end) may show once IFD 0 is read.
@@ -590,7 +593,7 @@ def asciis(c: Corpus) -> None:
         extra = [E(270, 2, len(data), data), E(305, 2, len(data), data),
                  E(33432, 2, len(data), data), E(40000, 2, len(data), data)]
         d = data[:-1] if data.endswith(b"\0") else data
-        cands = sorted({d.decode("utf-8", "replace"), d.decode("latin-1")})
+        cands = [escape_text(d)]  # the one text rule (issue 15, kind 6)
         c.add(f"ascii_{name}.tif", Layout(bo, ifds=[image_entries(bo, extra=extra)]).build(),
               expect, why=f"ASCII value {data!r}",
               tags=[{"code": code, "type": 2, "count": len(data), "values_any": cands}

@@ -23,6 +23,24 @@ SKIP = 77
 TIFF_MAGICS = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 
 
+def escape_text(raw: bytes) -> str:
+    """The CLI's one text rule (README "Text that is not valid UTF-8", row::utf8):
+    well-formed UTF-8 kept, each other byte as \\xHH (upper-case), a backslash doubled
+    only before \\ or x (or an escaped byte). Python's decoder with surrogateescape
+    marks exactly the bytes that are not part of a well-formed sequence."""
+    s = raw.decode("utf-8", "surrogateescape")
+    out = []
+    for i, ch in enumerate(s):
+        if 0xDC80 <= ord(ch) <= 0xDCFF:
+            out.append(f"\\x{ord(ch) - 0xDC00:02X}")
+        elif ch == "\\":
+            nxt = s[i + 1] if i + 1 < len(s) else ""
+            out.append("\\\\" if nxt in ("\\", "x") or (nxt and 0xDC80 <= ord(nxt) <= 0xDCFF) else "\\")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def find_binary(explicit: str | None) -> str:
     """The tiff-dumper executable: --binary, $TIFF_DUMPER, or the newest build*/ one."""
     if explicit:

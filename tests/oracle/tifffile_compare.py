@@ -25,8 +25,8 @@ How tifffile is used (tifffile 2023.2.3, Debian's python3-tifffile):
 Tolerances (all deliberate):
   * ASCII: tifffile strips all trailing NULs and surrounding whitespace, so the main
     comparison strips the same from ours. A second, strict check wants exactly the
-    raw bytes minus one trailing NUL (the contract), decoded as UTF-8, or Latin-1/
-    cp1252 when not UTF-8.
+    raw bytes minus one trailing NUL (the contract), under the text rule (invalid
+    UTF-8 bytes as \\xHH, oracle_common.escape_text).
   * FLOAT (type 11): compared after rounding both sides to float32, so the CLI may
     print either the exact widened double or the shortest float32 representation.
     DOUBLE (type 12): exact. NaN/Infinity: JSON has no literal for them, so null or
@@ -168,8 +168,8 @@ def compare_values(rep: Report, path: Path, where: str, tif: tifffile.TiffFile,
                 raw.decode("utf-8")
             except UnicodeDecodeError:
                 utf8 = False
-        # tifffile decodes non-UTF-8 ASCII as cp1252, the CLI may replace invalid bytes
-        # with U+FFFD: compare such values only through the strict raw check below.
+        # tifffile decodes non-UTF-8 ASCII as cp1252, the CLI escapes invalid bytes
+        # as \\xHH: compare such values only through the strict raw check below.
         if isinstance(exp, str) and not raw_needed and utf8:
             norm = values.rstrip("\x00").strip(" \t\n\r\x0b\x0c")
             if norm != exp:

@@ -23,6 +23,8 @@ import numpy
 import tifffile
 from tifffile import TIFF
 
+from oracle_common import escape_text
+
 STRING_COLS = {315: "artist", 33432: "copyright", 306: "date_time", 269: "document_name",
                316: "host_computer", 270: "image_description", 305: "software"}
 INTLIST_COLS = {258: "bits_per_sample", 339: "sample_format", 338: "extra_samples"}
@@ -127,17 +129,11 @@ def raw_values(tif: tifffile.TiffFile, tag: tifffile.TiffTag) -> list | str | No
 
 
 def ascii_candidates(raw: bytes) -> list[str]:
-    """Strings the CLI may print for raw ASCII bytes: one trailing NUL removed, decoded
-    as UTF-8 (invalid bytes replaced by U+FFFD, as nlohmann's error_handler_t::replace
-    does), or as Latin-1/cp1252."""
+    """The one string the CLI prints for raw ASCII bytes: one trailing NUL removed, then
+    the text rule (oracle_common.escape_text: invalid bytes as \\xHH; issue 15, kind 6)."""
     if raw.endswith(b"\x00"):
         raw = raw[:-1]
-    out = [raw.decode("utf-8", "replace"), raw.decode("latin-1")]
-    try:
-        out.append(raw.decode("cp1252"))
-    except UnicodeDecodeError:
-        pass
-    return out
+    return [escape_text(raw)]
 
 
 def first_tag(page: tifffile.TiffPage, code: int) -> tifffile.TiffTag | None:
