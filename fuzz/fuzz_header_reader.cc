@@ -55,8 +55,10 @@ std::string fingerprint(const Header& h) {
       append_value(out, k.id);
       append_value(out, k.value.index());
       std::visit([&](const auto& v) {
-        append_value(out, v.size());
-        if (!v.empty()) append(out, v.data(), v.size() * sizeof(v[0]));
+        if constexpr (!std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {  // null: params tag missing
+          append_value(out, v.size());
+          if (!v.empty()) append(out, v.data(), v.size() * sizeof(v[0]));
+        }
       }, k.value);
     }
   }

@@ -22,8 +22,11 @@ Node double_node(const char* name) { return Node::primitive(name, Physical::doub
 nlohmann::json geokey_json(const tiff::GeoKey& key) {
   return std::visit(
       [](const auto& v) {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::string>) {
           return nlohmann::json(utf8(v));  // the one text rule (tag_values.h)
+        } else if constexpr (std::is_same_v<V, std::monostate>) {
+          return nlohmann::json(nullptr);  // its params tag is missing
         } else {
           return nlohmann::json(v);
         }
@@ -85,17 +88,21 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
     for (size_t i = 0; i < t.size(); ++i) m.emplace(t[i].id, i);
     return m;
   }();
-  for (const auto& key : dir->keys) {
+  // A repeated id: the last entry fills the field (GeoKeyDirectory::find's rule, libgeotiff's
+  // and tifffile's); the earlier ones go to `unknown`.
+  std::unordered_map<uint16_t, size_t> last_of_id;
+  for (size_t i = 0; i < dir->keys.size(); ++i) last_of_id[dir->keys[i].id] = i;
+  for (size_t i = 0; i < dir->keys.size(); ++i) {
+    const tiff::GeoKey& key = dir->keys[i];
     const tiff::GeoKeyInfo* info = tiff::geokey_info(key.id);
     bool placed = false;
-    if (info) {
+    if (info && last_of_id.at(key.id) == i) {
       Value& field = fields[field_of_id.at(key.id)];
-      if (field.is_null()) {
-        field = typed_value(*info, key);
-        placed = !field.is_null();
-      }
+      field = typed_value(*info, key);
+      // A null value (its params tag missing, a warning says so) stays a null field.
+      placed = !field.is_null() || std::holds_alternative<std::monostate>(key.value);
     }
-    // Unknown ids, duplicates and values of an unexpected type are kept, not dropped.
+    // Unknown ids, earlier duplicates and values of an unexpected type are kept, not dropped.
     if (!placed) {
       unknown.emplace_back(Value(std::to_string(key.id)),
                            Value(geokey_json(key).dump()));

@@ -93,6 +93,19 @@ uint64_t value_count(const Tag& t) {
       t.values);
 }
 
+std::string key_name(uint16_t id) {
+  const GeoKeyInfo* info = geokey_info(id);
+  return "GeoKey " + std::to_string(id) + (info ? std::string(" (") + info->spec_name + ")" : std::string());
+}
+
+void add_warning(GeoKeyDecode& out, const char* kind, std::string message) {
+  if (out.warnings.size() < kMaxGeoKeyWarnings) {
+    out.warnings.push_back({kind, std::move(message)});
+  } else {
+    ++out.more_warnings;
+  }
+}
+
 }  // namespace
 
 std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd) {
@@ -125,6 +138,7 @@ GeoKeyDecode decode_geokeys(const Ifd& ifd, uint64_t byte_budget) {
   for (const Tag* t : first_of_code) budget += value_count(*t);
   Slicer slicer(budget, byte_budget);
 
+  GeoKeyDecode result;
   GeoKeyDirectory out;
   out.version = static_cast<uint16_t>((*dir)[0]);
   out.revision_major = static_cast<uint16_t>((*dir)[1]);
@@ -134,29 +148,45 @@ GeoKeyDecode decode_geokeys(const Ifd& ifd, uint64_t byte_budget) {
   slicer.charge(n * sizeof(GeoKey) + first_of_code.capacity() * sizeof(const Tag*));
   if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true};
   out.keys.reserve(n);
+  std::vector<bool> seen(0x10000);
   for (uint64_t i = 0; i < n; ++i) {
     const uint64_t* e = dir->data() + 4 + 4 * i;
     GeoKey key;
     key.id = static_cast<uint16_t>(e[0]);
     const uint64_t location = e[1], count = e[2], value = e[3];
     const Tag* found = location != 0 && location <= 0xFFFF ? tag_with(location) : nullptr;
+    if (location == 0 && count != 1) {  // libgeotiff: "only 1 is legal"
+      add_warning(result, "geokey_invalid",
+                  key_name(key.id) + " has TIFFTagLocation 0 and count " + std::to_string(count) +
+                      ", whereas only 1 is legal; the key is ignored");
+      continue;
+    }
     if (location == 0) {
       key.value = std::vector<uint64_t>{value};  // the value is the offset field itself
       slicer.charge(sizeof(uint64_t));
     } else if (found && found->loaded()) {
       // Includes 34735 itself: some writers keep SHORT lists in the directory.
       key.value = values_from_tag(*found, value, count, slicer);
-    } else if (location == tag::geo_double_params) {
-      key.value = std::vector<double>{};  // the params tag is missing: keep the id
-    } else if (location == tag::geo_ascii_params) {
-      key.value = std::string{};
+    } else if (location == tag::geo_double_params || location == tag::geo_ascii_params) {
+      key.value = std::monostate{};  // null, not "" or []: the value is unknown
+      const char* params = location == tag::geo_double_params ? "GeoDoubleParams" : "GeoAsciiParams";
+      add_warning(result, "geokey_param_missing",
+                  key_name(key.id) + " points at " + params + " (" + std::to_string(location) + "), which " +
+                      (found ? "could not be loaded" : "the IFD does not have") + "; its value is null");
     } else {
       key.value = std::vector<uint64_t>{};
     }
+    if (seen[key.id]) {
+      add_warning(result, "geokey_duplicate",
+                  key_name(key.id) + " is given more than once; the last one is used, as libgeotiff and tifffile do");
+    }
+    seen[key.id] = true;
     out.keys.push_back(std::move(key));
     if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true};
   }
-  return {std::move(out), slicer.bytes(), false};
+  result.dir = std::move(out);
+  result.bytes = slicer.bytes();
+  return result;
 }
 
 }  // namespace td::tiff

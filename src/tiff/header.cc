@@ -104,8 +104,8 @@ const Tag* Ifd::find(uint16_t code) const {
 }
 
 const GeoKey* GeoKeyDirectory::find(uint16_t id) const {
-  for (const auto& k : keys) {
-    if (k.id == id) return &k;
+  for (auto k = keys.rbegin(); k != keys.rend(); ++k) {
+    if (k->id == id) return &*k;  // the last of a repeated id wins
   }
   return nullptr;
 }

@@ -65,16 +65,20 @@ struct Ifd {
   const Tag* find(uint16_t code) const;  // first tag with this code, or nullptr
 };
 
-// One decoded GeoKey. Value is a SHORT list (usually one), a DOUBLE list, or an ASCII string
-// (GeoAsciiParams pieces have the trailing '|' removed).
+// One decoded GeoKey. Value is a SHORT list (usually one), a DOUBLE list, an ASCII string
+// (GeoAsciiParams pieces have the trailing '|' removed), or monostate (null) when the key
+// points at a GeoDoubleParams / GeoAsciiParams tag the IFD does not have (or could not load).
 struct GeoKey {
   uint16_t id = 0;
-  std::variant<std::vector<uint64_t>, std::vector<double>, std::string> value;
+  std::variant<std::vector<uint64_t>, std::vector<double>, std::string, std::monostate> value;
 };
 
 struct GeoKeyDirectory {
   uint16_t version = 0, revision_major = 0, revision_minor = 0;
-  std::vector<GeoKey> keys;  // in directory order
+  std::vector<GeoKey> keys;  // in directory order, repeated ids included
+  // The key with this id; when the directory repeats it, the last one, as libgeotiff
+  // (geo_new.c: gt_keyindex[id] is overwritten in directory order) and tifffile
+  // (TiffPage.geotiff_tags: result[key] = value in order) resolve it.
   const GeoKey* find(uint16_t id) const;
 };
 

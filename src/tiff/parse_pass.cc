@@ -138,7 +138,14 @@ void ParsePass::run() {
       return;
     }
     decoded_bytes_ += keys.bytes;
-    if ((header.geokeys = std::move(keys.dir))) break;
+    if (!keys.dir) continue;
+    for (GeoKeyWarning& w : keys.warnings) warn(w.kind, i, tag::geo_key_directory, std::move(w.message));
+    if (keys.more_warnings > 0) {
+      warn("more_warnings", i, std::nullopt,
+           std::to_string(keys.more_warnings) + " more GeoKeys of IFD " + std::to_string(i) + " have warnings, not listed");
+    }
+    header.geokeys = std::move(keys.dir);
+    break;
   }
 }
 
