@@ -152,7 +152,8 @@ std::vector<Column> make_columns() {
   add(double_list_of("model_transformation"), "first IFD: ModelTransformationTag (34264)",
       {tag::model_transformation}, first_ifd<double_list>);
   add(geokeys_node("geokeys"),
-      "every GeoTIFF 1.1 key by name (`model_type`, `projected_type`, `citation`, …), plus `unknown` (map id → JSON)",
+      "every GeoTIFF 1.1 key by name (`model_type`, `projected_type`, `citation`, …), plus `unknown` (map id → JSON); "
+      "a repeated key gives the last entry (earlier ones in `unknown`), as libgeotiff; see \"What is kept when a file is damaged\"",
       {tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params},
       [](const FillContext& c, const Column&) { return c.header ? geokeys_value(c.header->geokeys) : Value(); });
   add(json_map("other_tags"), "every other tag of the first IFD, by code (e.g. `42113` GDAL_NODATA), arrays in full; a value that was "
