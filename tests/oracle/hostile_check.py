@@ -50,7 +50,7 @@ from oracle_common import Report, find_binary
 KINDS = {"not_tiff", "truncated", "ifd_loop", "limit_exceeded", "invalid_value", "io"}
 WARNING_KINDS = {"tag_value_out_of_bounds", "ifd_link_out_of_bounds", "ifd_truncated", "ifd_empty",
                  "ifd_loop", "ifd_budget_reached", "metadata_budget_reached", "more_warnings",
-                 "value_not_loaded"}
+                 "value_not_loaded", "geokey_invalid", "geokey_param_missing", "geokey_duplicate"}
 LINE = re.compile(r"^error: ([a-z_]+): .*$")
 # Sanitizer (Debug + ASan) builds run ~10x slower: CI scales the limits with
 # TD_TIME_SCALE there; the real limits hold for the optimized build.

@@ -715,13 +715,18 @@ def geokeys(c: Corpus) -> None:
         ("version_2", [2, 1, 0, 1, 1024, 0, 1, 1]),
         ("ascii_count_zero", [1, 1, 0, 1, 1026, 34737, 0, 0], None, b"x|\0"),
         ("wrong_kind", [1, 1, 0, 2, 1024, 34736, 1, 0, 3078, 0, 1, 5], [1.0]),
+        ("location0_count2", [1, 1, 0, 2, 1024, 0, 2, 1, 1025, 0, 1, 1]),
+        ("duplicate_key", [1, 1, 0, 2, 1024, 0, 1, 1, 1024, 0, 1, 2]),
     ]
+    # Issue 15, kind 5: the warnings these must show when read (geokeys_odd_check.py has more).
+    warn = {"missing_double_tag": ["geokey_param_missing"], "missing_ascii_tag": ["geokey_param_missing"],
+            "location0_count2": ["geokey_invalid"], "duplicate_key": ["geokey_duplicate"]}
     for case in cases:
         name, d = case[0], case[1]
         dbl = case[2] if len(case) > 2 else None
         asc = case[3] if len(case) > 3 else None
         c.add(f"geokey_{name}.tif", geo(d, dbl, asc), "either", ["invalid_value"],
-              f"GeoKeyDirectory {d}")
+              f"GeoKeyDirectory {d}", warn=warn.get(name))
 
 
 def randoms(c: Corpus) -> None:
