@@ -61,7 +61,7 @@ TEST(TextRule, SameTextInRowInfoOtherTagsAndGeoKeys) {
   nlohmann::ordered_json row = row_to_json(build_row(outcome_with_text()));  // `info`, = the Parquet row
   EXPECT_EQ(row["image_description"], kText);
   EXPECT_EQ(row["other_tags"]["40000"], kText);
-  EXPECT_EQ(row["geokeys"]["GTCitationGeoKey"], kText);
+  EXPECT_EQ(row["geokeys"]["citation"], kText);
   EXPECT_EQ(tag_values_json(ascii_tag(40000, kBytes)), nlohmann::json(kText).dump());
 }
 
