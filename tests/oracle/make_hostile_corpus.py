@@ -53,7 +53,8 @@ from oracle_common import escape_text  # noqa: E402
 ALL_KINDS = ["not_tiff", "truncated", "ifd_loop", "limit_exceeded", "invalid_value", "io"]
 BAD_STRUCT = ["truncated", "invalid_value", "limit_exceeded"]
 # Warnings a file cut short (or pointing past its end) may show once IFD 0 is read.
-PAST_END = ["tag_value_out_of_bounds", "ifd_link_out_of_bounds", "ifd_truncated", "more_warnings"]
+PAST_END = ["tag_value_out_of_bounds", "ifd_link_out_of_bounds", "ifd_truncated", "more_warnings",
+            "geokey_param_missing"]  # a GeoKey params tag past the end: its keys are null
 OFFSET_TAGS = {273, 279, 324, 325}
 MAX_CUTS = 80  # truncations per base file
 TYPE_SIZE = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8,
