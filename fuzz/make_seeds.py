@@ -97,3 +97,36 @@ write("geokeys_overlapping.tif", b"II*\0" + struct.pack("<I", ifd_at) + struct.p
       + struct.pack("<HHII", 34735, 3, len(directory), dir_at)
       + struct.pack("<HHII", 34736, 12, 300, dbl_at) + struct.pack("<I", 0)
       + struct.pack(f"<{len(directory)}H", *directory) + struct.pack("<300d", *([1.5] * 300)))
+
+# Issue 15's kinds (damage kept as warnings, SubIFDs, header_bytes, odd GeoKeys, text).
+# SubIFDs of type LONG/IFD (classic) and IFD8 (BigTIFF), as tifffile writes pyramids.
+for name, bigtiff in {"subifds_classic.tif": False, "subifds_bigtiff.tif": True}.items():
+    with tifffile.TiffWriter(os.path.join(HERE, name), bigtiff=bigtiff) as tif:
+        tif.write(numpy.zeros((32, 32), numpy.uint8), subifds=2, tile=(16, 16))
+        tif.write(numpy.zeros((16, 16), numpy.uint8), subfiletype=1, tile=(16, 16))
+        tif.write(numpy.zeros((16, 16), numpy.uint8), subfiletype=1, tile=(16, 16))
+tifffile.imwrite(os.path.join(HERE, "many_pages.tif"), numpy.zeros((40, 2, 2), numpy.uint8), metadata=None)
+# A SubIFD that points back at its own IFD (a loop through tag 330).
+with open(os.path.join(HERE, "subifd_loop.tif"), "wb") as f:
+    f.write(b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", 2) + struct.pack("<HHII", 256, 3, 1, 7)
+            + struct.pack("<HHII", 330, 13, 1, 8) + struct.pack("<I", 0))
+# A junk ASCII tag of 3.9 billion values in a tiny file, and an ICC profile past the end.
+with open(os.path.join(HERE, "values_past_end.tif"), "wb") as f:
+    f.write(b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", 3) + struct.pack("<HHII", 256, 3, 1, 7)
+            + struct.pack("<HHII", 34675, 7, 5000, 400) + struct.pack("<HHII", 50001, 2, 3_900_000_000, 60)
+            + struct.pack("<I", 0) + bytes(16))
+# GeoKeys: location 0 with count 2, a key pointing at absent GeoAsciiParams, a key given twice.
+odd_keys = [1, 1, 0, 4, 1024, 0, 2, 1, 1026, 34737, 5, 0, 2048, 0, 1, 4326, 2048, 0, 1, 4269]
+with open(os.path.join(HERE, "geokeys_odd.tif"), "wb") as f:
+    f.write(b"II*\0" + struct.pack("<I", 8) + struct.pack("<H", 2) + struct.pack("<HHII", 256, 3, 1, 7)
+            + struct.pack("<HHII", 34735, 3, len(odd_keys), 38) + struct.pack("<I", 0)
+            + struct.pack(f"<{len(odd_keys)}H", *odd_keys))
+# Text that is valid UTF-8 mixed with invalid bytes.
+tifffile.imwrite(os.path.join(HERE, "text_not_utf8.tif"), image,
+                 extratags=[(315, "s", 0, "Zürich ".encode() + b"\xb5m\xff", False)], metadata=None)
+# A sparse COG: empty tiles (offset 0, byte count 0).
+with tempfile.TemporaryDirectory() as tmp:
+    src = os.path.join(tmp, "zeros.tif")
+    tifffile.imwrite(src, numpy.zeros((256, 256), numpy.uint8), extratags=geo_tags[:5])
+    subprocess.run(["gdal_translate", "-q", "-of", "COG", "-co", "BLOCKSIZE=128", "-co", "SPARSE_OK=TRUE",
+                    src, os.path.join(HERE, "cog_sparse.tif")], check=True)
