@@ -166,9 +166,12 @@ std::vector<Column> make_columns() {
   });
   add(Node::primitive("bigtiff", Physical::boolean), "whether the file is a BigTIFF", {},
       [](const FillContext& c, const Column&) { return c.header ? Value(c.header->bigtiff) : Value(); });
-  add(int64("ifd_count"), "number of IFDs in the chain", {}, [](const FillContext& c, const Column&) {
-    return c.header ? Value(static_cast<int64_t>(c.header->ifds.size())) : Value();
-  });
+  add(int64("ifd_count"), "number of IFDs in the main chain (tifffile's `len(tif.pages)`); SubIFDs not counted",
+      {}, [](const FillContext& c, const Column&) {
+        if (!c.header) return Value();
+        const auto& ifds = c.header->ifds;
+        return Value(static_cast<int64_t>(std::count_if(ifds.begin(), ifds.end(), [](const tiff::Ifd& i) { return !i.parent; })));
+      });
   {
     std::vector<Node> fields;
     std::string names;
@@ -176,20 +179,23 @@ std::vector<Column> make_columns() {
       fields.push_back(f.node);
       names += (names.empty() ? "" : ", ") + f.node.name;
     }
-    const std::string meaning = "per IFD: " + names;
+    const std::string meaning = "every IFD read, main chain in order with each IFD's SubIFDs (tag 330) after it: " + names;
     t.push_back(Column{Node::list("ifds", Node::group("element", std::move(fields))), meaning, {}, ifd_summaries});
   }
   add(string("gdal_structural_metadata"), "GDAL's COG layout block, when present", {},
       [](const FillContext& c, const Column&) {
         return c.header && c.header->gdal_structural_metadata ? text(*c.header->gdal_structural_metadata) : Value();
       });
-  add(int64("header_bytes"), "bytes needed to read all metadata (smallest image-data offset)", {},
-      [](const FillContext& c, const Column&) {
-        if (!c.header) return Value();
-        const tiff::Header& h = *c.header;
-        const uint64_t n = h.first_data_offset ? std::max(*h.first_data_offset, h.metadata_end) : h.metadata_end;
-        return Value(static_cast<int64_t>(n));
+  add(int64("header_bytes"),
+      "bytes from the start of the file to the end of the last metadata byte: file header, every IFD, every "
+      "tag value, strip/tile offset and byte-count arrays included (see \"`header_bytes` and `first_data_offset`\")",
+      {}, [](const FillContext& c, const Column&) {
+        return c.header ? Value(static_cast<int64_t>(c.header->metadata_end)) : Value();
       });
+  add(int64("first_data_offset"),
+      "smallest non-zero strip/tile offset whose byte count is non-zero, over every IFD (empty tiles skipped); "
+      "null when no IFD has image data",
+      {}, [](const FillContext& c, const Column&) { return c.header ? int_or_null(c.header->first_data_offset) : Value(); });
   // What reading this header cost.
   add(int64("requests"), "read requests made for this object", {}, [](const FillContext& c, const Column&) {
     return Value(static_cast<int64_t>(c.outcome.cost.requests));
@@ -221,7 +227,16 @@ std::vector<Column> make_columns() {
 std::vector<IfdField> make_ifd_fields() {
   auto i = [](const char* name, uint16_t code) { return IfdField{int64(name), code, opt_int}; };
   auto l = [](const char* name, uint16_t code) { return IfdField{int_list_of(name), code, int_list}; };
-  return {i("width", tag::image_width), i("height", tag::image_length), i("tile_width", tag::tile_width),
+  // Where the IFD came from (tiff::Ifd): its main-chain index, or for a SubIFD the index in
+  // `ifds` of its parent and its position in the parent's SubIFDs (null for main-chain IFDs).
+  auto origin = [](const char* name, Value (*fill)(const tiff::Ifd&, uint16_t)) {
+    return IfdField{int64(name), 0, fill};
+  };
+  return {origin("chain_index", [](const tiff::Ifd& d, uint16_t) { return Value(static_cast<int64_t>(d.chain_index)); }),
+          origin("parent", [](const tiff::Ifd& d, uint16_t) { return d.parent ? Value(static_cast<int64_t>(*d.parent)) : Value(); }),
+          origin("subifd_index",
+                 [](const tiff::Ifd& d, uint16_t) { return d.subifd_index ? Value(static_cast<int64_t>(*d.subifd_index)) : Value(); }),
+          i("width", tag::image_width), i("height", tag::image_length), i("tile_width", tag::tile_width),
           i("tile_height", tag::tile_length), i("new_subfile_type", tag::new_subfile_type),
           i("compression", tag::compression), i("photometric_interpretation", tag::photometric_interpretation),
           i("samples_per_pixel", tag::samples_per_pixel), l("bits_per_sample", tag::bits_per_sample),

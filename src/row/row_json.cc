@@ -146,7 +146,12 @@ json header_to_raw_json(const tiff::Header& header) {
       if (s && !tiff::is_data_array_tag(t.code) && utf8(*s) != *s) tag["bytes_hex"] = hex(*s);
       tags.push_back(std::move(tag));
     }
-    ifds.push_back({{"offset", ifd.offset}, {"tags", std::move(tags)}});
+    auto opt = [](const std::optional<uint32_t>& v) { return v ? json(*v) : json(nullptr); };
+    ifds.push_back({{"offset", ifd.offset},
+                    {"chain_index", ifd.chain_index},
+                    {"parent", opt(ifd.parent)},
+                    {"subifd_index", opt(ifd.subifd_index)},
+                    {"tags", std::move(tags)}});
   }
   out["ifds"] = std::move(ifds);
   // The same warnings as the row's `warnings` column (null when none).

@@ -1,5 +1,5 @@
-// The decoded header of one TIFF / BigTIFF file: every IFD of the main chain
-// with every tag, plus the decoded GeoTIFF keys. Pure data; produced by
+// The decoded header of one TIFF / BigTIFF file: every IFD of the main chain and
+// their SubIFDs with every tag, plus the decoded GeoTIFF keys. Pure data; produced by
 // HeaderReader (header_reader.h), consumed by the row builder and `info`.
 #pragma once
 
@@ -37,7 +37,7 @@ struct Rational { int64_t numerator; int64_t denominator; };
 //   ASCII                                                -> std::string (all NULs
 //       kept except one trailing terminator; multiple strings stay NUL-separated)
 //   UNDEFINED                                            -> std::vector<uint8_t>
-//   not loaded (strip/tile offset arrays, values past the end or over a budget (see
+//   not loaded (strip/tile offset and byte-count arrays: read but not kept, values past the end or over a budget (see
 //   Header::warnings), unknown type)
 //                                                        -> std::monostate
 using TagValues = std::variant<std::monostate, std::vector<uint64_t>, std::vector<int64_t>,
@@ -59,11 +59,24 @@ struct Tag {
   std::vector<int64_t> as_ints() const;
 };
 
+// One IFD of the main chain or a SubIFD (tag 330, Adobe TIFF Technical Note 1: a list of
+// child IFD offsets of type LONG or IFD, or LONG8/IFD8 in BigTIFF; OME-TIFF, DNG and COG-like
+// pyramids keep reduced resolutions there). Where it came from:
+//   chain_index   index in the main chain of this IFD, or of the top-level IFD it hangs from
+//   parent        nullopt for a main-chain IFD; for a SubIFD, the index in Header::ifds of
+//                 the IFD whose SubIFDs tag lists it
+//   subifd_index  for a SubIFD, its position in that parent's SubIFDs list (0-based)
 struct Ifd {
   uint64_t offset = 0;          // file offset of this IFD
+  uint32_t chain_index = 0;
+  std::optional<uint32_t> parent;
+  std::optional<uint32_t> subifd_index;
   std::vector<Tag> tags;        // in file order
   const Tag* find(uint16_t code) const;  // first tag with this code, or nullptr
 };
+
+// SubIFDs of SubIFDs are followed this deep (1: only a main-chain IFD's own SubIFDs).
+inline constexpr uint32_t kMaxSubIfdDepth = 4;
 
 // One decoded GeoKey. Value is a SHORT list (usually one), a DOUBLE list, an ASCII string
 // (GeoAsciiParams pieces have the trailing '|' removed), or monostate (null) when the key
@@ -86,21 +99,25 @@ struct GeoKeyDirectory {
 // not load, or the reason the IFD chain ended early. Salvage rule (README, "What is kept
 // when a file is damaged"): damage to the file header or IFD 0's entry table is an Error;
 // damage past it is a Warning and the row keeps everything else, as libtiff, tifffile and
-// GDAL keep the IFDs read before a bad link.
+// GDAL keep the IFDs read before a bad link. A SubIFD that cannot be read (past the end, a
+// loop, empty, truncated, over a budget, nested too deep) gets the same kinds, on its parent
+// with tag 330; it and its own SubIFDs are skipped, the rest is kept.
 //   kind:    tag_value_out_of_bounds  a value past the end of the object or whose count
 //                                     overflows; the tag is kept, not loaded
 //            ifd_link_out_of_bounds   a next-IFD offset past the end; the chain ends
 //            ifd_truncated            a later IFD cut short by the end of the object
 //            ifd_empty                a later IFD with no entries
-//            ifd_loop                 a next-IFD offset revisits an IFD already read
-//            ifd_budget_reached       Limits::max_ifds IFDs read; the chain ends
+//            ifd_loop                 a next-IFD (or SubIFD) offset revisits an IFD already read
+//            ifd_budget_reached       Limits::max_ifds IFDs read (SubIFDs count); the chain
+//                                     ends; or SubIFDs nested deeper than kMaxSubIfdDepth
 //            metadata_budget_reached  Limits::max_bytes or the decoded-memory budget is
 //                                     spent; what needs more is not loaded
 //            more_warnings            more than 8 tags of one IFD have warnings: the
 //                                     first 8 are listed, this one counts the rest
 //            value_not_loaded         (row level) values left out of `other_tags` to
 //                                     keep the row within its memory budget
-//   ifd:     index of the IFD concerned (for a chain that ends: the last IFD kept)
+//   ifd:     index in Header::ifds of the IFD concerned (for a chain that ends: the last
+//            main-chain IFD kept; for a SubIFD skipped: its parent)
 //   tag:     tag code, when one tag is concerned
 //   message: human-readable detail (offsets, counts, sizes)
 struct Warning {
@@ -114,17 +131,25 @@ struct Warning {
 struct Header {
   ByteOrder byte_order = ByteOrder::little;
   bool bigtiff = false;
-  std::vector<Ifd> ifds;        // main IFD chain, in order
+  // Every IFD read: the main chain in order, each IFD followed by its SubIFDs (depth
+  // first, in SubIFDs-tag order) before the next main-chain IFD. ifds[0] is IFD 0.
+  std::vector<Ifd> ifds;
   // GeoKeys of the first IFD that carries a GeoKeyDirectoryTag (34735).
   std::optional<GeoKeyDirectory> geokeys;
   // Text of the GDAL structural metadata block right after the file header
   // ("GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes\nLAYOUT=IFDS_BEFORE_DATA\n...").
   std::optional<std::string> gdal_structural_metadata;
-  // Smallest image-data offset: the smallest first StripOffsets/TileOffsets
-  // value over all IFDs (with a non-zero byte count); everything a reader needs
-  // for the metadata lies before it in a well-formed COG. nullopt if no IFD has data.
+  // Where image data starts: the smallest non-zero StripOffsets/TileOffsets element whose
+  // StripByteCounts/TileByteCounts element is non-zero, over every element of every IFD
+  // (TIFF 6.0 section 3 and 15; empty tiles of a sparse COG, offset 0 and count 0, are
+  // skipped). nullopt if no IFD has data or its arrays could not be read (a warning).
   std::optional<uint64_t> first_data_offset;
-  // One past the last byte of metadata the reader looked at (IFDs and values).
+  // One past the last metadata byte: the file header, the GDAL block, every IFD's entry
+  // table and every out-of-line tag value read, strip/tile offset and byte-count arrays
+  // in full. Values past the end of the object (warnings) are not counted. This is the
+  // `header_bytes` column: reading [0, metadata_end) reads all metadata when it precedes
+  // the data (a COG); a file whose metadata follows the data gets metadata_end past
+  // first_data_offset.
   uint64_t metadata_end = 0;
   // Bytes the metadata occupies (file header, IFDs, out-of-line values, each byte once);
   // memory budgets are multiples of it. 0 when unknown (a Header built by hand).

@@ -11,10 +11,11 @@
 //     for (auto r : step.needed) reader.feed(r.offset, read(r.offset, r.length));
 //   }
 //
-// The reader decodes classic TIFF and BigTIFF, both byte orders, every IFD of
-// the chain, every field type; it counts but does not fetch the strip/tile
-// offset and byte-count arrays (it reads only their first element, to learn
-// where image data starts). Damage past IFD 0's entry table and budgets reached become
+// The reader decodes classic TIFF and BigTIFF, both byte orders, every IFD of the
+// chain and their SubIFDs (tag 330, 4 levels deep), every field type; it reads the
+// strip/tile offset and byte-count arrays (to learn where image data starts, skipping
+// empty tiles) but does not keep them: their tags stay counted, not loaded. Damage past
+// IFD 0's entry table and budgets reached become
 // Header::warnings (see Warning in header.h); the rest are typed errors.
 #pragma once
 
@@ -34,7 +35,7 @@ namespace td::tiff {
 // and adds a Warning (metadata_budget_reached, ifd_budget_reached) instead of failing,
 // unless not even the file header and IFD 0's entry table fit (then limit_exceeded).
 struct Limits {
-  uint32_t max_ifds = 100000;          // IFDs read from the main chain (CLI --max-ifds)
+  uint32_t max_ifds = 100000;          // IFDs read, SubIFDs included (CLI --max-ifds)
   uint64_t max_bytes = 16ull << 20;    // bytes fed/requested per object (CLI --max-header-bytes)
   // Memory the decoded header may take: decoded_base_bytes + decoded_per_byte x the bytes
   // the header occupies (file header, IFDs and the values they point to, each byte once;

@@ -64,9 +64,19 @@ void ParsePass::warn(const char* kind, uint32_t ifd, std::optional<uint16_t> tag
   header.warnings.push_back(Warning{kind, ifd, tag, std::move(message)});
 }
 
-void ParsePass::end_chain(uint32_t index, const char* kind, std::string message) {
-  warn(kind, index - 1, std::nullopt, std::move(message) + "; the IFD chain ends after IFD " +
-                                          std::to_string(index - 1));
+void ParsePass::end_chain(const char* kind, std::string message) {
+  warn(kind, prev_top_, std::nullopt,
+       std::move(message) + "; the IFD chain ends after IFD " + std::to_string(prev_top_));
+}
+
+void ParsePass::lose(const char* kind, std::string message) {
+  if (!sub_) return end_chain(kind, std::move(message));
+  const uint32_t tag_warnings = ifd_tag_warnings_;  // not one of an IFD's tag warnings
+  ifd_tag_warnings_ = 0;
+  warn(kind, sub_->parent, tag::sub_ifds,
+       std::move(message) + "; SubIFD " + std::to_string(sub_->position) + " of IFD " +
+           std::to_string(sub_->parent) + " is skipped");
+  ifd_tag_warnings_ = tag_warnings;
 }
 
 void ParsePass::note_read(uint64_t offset, uint64_t len) {
@@ -125,7 +135,12 @@ void ParsePass::run() {
   header.span_bytes = span_bytes_;
   // Done: hand the IFDs over instead of copying them (the cache has served its purpose).
   header.ifds.reserve(chain_.size());
-  for (Ifd* ifd : chain_) header.ifds.push_back(std::move(*ifd));
+  for (size_t i = 0; i < chain_.size(); ++i) {
+    header.ifds.push_back(std::move(*chain_[i]));
+    header.ifds.back().chain_index = origins_[i].chain_index;
+    header.ifds.back().parent = origins_[i].parent;
+    header.ifds.back().subifd_index = origins_[i].subifd_index;
+  }
   cache_.clear();
   ifd_tag_warnings_ = 0;  // the per-IFD cap is not for the GeoKeys warning
   for (uint32_t i = 0; i < header.ifds.size(); ++i) {
@@ -225,33 +240,80 @@ void ParsePass::parse_gdal_metadata() {
 }
 
 void ParsePass::walk_chain(uint64_t first_ifd) {
-  // Offset -> index of the IFDs so far, to detect loops in O(1) per IFD: a chain may
-  // hold max_ifds (100,000) IFDs.
-  std::unordered_map<uint64_t, uint32_t> seen;
   const uint32_t max_ifds = std::max<uint32_t>(limits_.max_ifds, 1);  // IFD 0 is always read
   uint64_t offset = first_ifd;
-  for (uint32_t index = 0; offset != 0; ++index) {
+  for (uint32_t chain_index = 0; offset != 0; ++chain_index) {
+    const auto index = static_cast<uint32_t>(chain_.size());
     if (index >= max_ifds) {
-      end_chain(index, "ifd_budget_reached",
-                "the IFD chain has more than max_ifds (" + std::to_string(max_ifds) + ") IFDs");
+      end_chain("ifd_budget_reached", "the IFD chain has more than max_ifds (" +
+                                          std::to_string(max_ifds) + ") IFDs");
       return;
     }
-    if (auto [it, fresh] = seen.emplace(offset, index); !fresh) {
-      end_chain(index, "ifd_loop", "the next-IFD offset " + std::to_string(offset) +
-                                       " of IFD " + std::to_string(index - 1) + " revisits IFD " +
-                                       std::to_string(it->second));
+    if (auto [it, fresh] = seen_.emplace(offset, index); !fresh) {
+      end_chain("ifd_loop", "the next-IFD offset " + std::to_string(offset) + " of IFD " +
+                                std::to_string(prev_top_) + " revisits IFD " +
+                                std::to_string(it->second));
       return;
     }
     auto next = parse_ifd(index, offset);
     if (!next) return;
+    origins_.push_back({chain_index, std::nullopt, std::nullopt});
+    prev_top_ = index;
+    follow_subifds(index, chain_index, 1);
     offset = *next;
+  }
+}
+
+void ParsePass::follow_subifds(uint32_t parent, uint32_t chain_index, uint32_t depth) {
+  const Tag* t = chain_[parent]->find(tag::sub_ifds);
+  // Not loaded: missing in this pass (asked for), or unreadable (already a warning).
+  const auto* offsets = t ? std::get_if<std::vector<uint64_t>>(&t->values) : nullptr;
+  if (offsets == nullptr || offsets->empty()) return;
+  const uint32_t max_ifds = std::max<uint32_t>(limits_.max_ifds, 1);
+  uint32_t lost = 0;
+  for (uint32_t k = 0; k < offsets->size(); ++k) {
+    if (lost == kMaxTagWarningsPerIfd) {
+      sub_.reset();
+      warn("more_warnings", parent, std::nullopt,
+           std::to_string(offsets->size() - k) + " more SubIFDs of IFD " + std::to_string(parent) +
+               " are not followed after " + std::to_string(lost) + " that could not be read");
+      return;
+    }
+    sub_ = SubIfd{parent, k};
+    const uint64_t offset = (*offsets)[k];
+    const auto index = static_cast<uint32_t>(chain_.size());
+    const size_t needs_before = needs.size();
+    std::optional<uint64_t> kept;
+    if (depth > kMaxSubIfdDepth) {
+      lose("ifd_budget_reached", "SubIFDs are nested deeper than " + std::to_string(kMaxSubIfdDepth));
+    } else if (index >= max_ifds) {
+      lose("ifd_budget_reached", "the file has more than max_ifds (" + std::to_string(max_ifds) +
+                                     ") IFDs, SubIFDs included");
+    } else if (offset < header_size_) {
+      lose("ifd_link_out_of_bounds", "SubIFD offset " + std::to_string(offset) + " points into the file header");
+    } else if (auto [it, fresh] = seen_.emplace(offset, index); !fresh) {
+      lose("ifd_loop", "SubIFD offset " + std::to_string(offset) + " revisits an IFD already read");
+    } else {
+      kept = parse_ifd(index, offset);
+    }
+    sub_.reset();
+    if (!kept) {
+      if (needs.size() == needs_before && !error) ++lost;
+      continue;
+    }
+    origins_.push_back({chain_index, parent, k});
+    follow_subifds(index, chain_index, depth + 1);
   }
 }
 
 std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   const bool big = header.bigtiff;
   const uint64_t count_size = big ? 8 : 2, entry_size = big ? 20 : 12, next_size = big ? 8 : 4;
-  auto what = [index] { return "IFD " + std::to_string(index); };
+  const std::optional<SubIfd> sub = sub_;
+  auto what = [index, sub] {
+    if (!sub) return "IFD " + std::to_string(index);
+    return "SubIFD " + std::to_string(sub->position) + " of IFD " + std::to_string(sub->parent);
+  };
 
   // Memory for `bytes` more, or the chain ends here: once every byte read so far is in
   // (needs empty), the verdict is the same however the bytes arrived.
@@ -261,7 +323,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     if (index == 0) {
       fail(ErrorKind::limit_exceeded, budget_message(what()));
     } else {
-      end_chain(index, "metadata_budget_reached", budget_message(what()));
+      lose("metadata_budget_reached", budget_message(what()));
     }
     return false;
   };
@@ -270,7 +332,11 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     for (const ByteRange& r : cached.spans) add_span(r.offset, r.length);
     if (!fits_or_end(cached.decoded_bytes)) return std::nullopt;
     charge(cached.decoded_bytes);
-    header.warnings.insert(header.warnings.end(), cached.warnings.begin(), cached.warnings.end());
+    // Its warnings are its own; its index may differ from the pass that cached it.
+    for (Warning w : cached.warnings) {
+      w.ifd = index;
+      header.warnings.push_back(std::move(w));
+    }
     chain_.push_back(&cached.ifd);
     add_data_offset(cached.first_data);
     header.metadata_end = std::max(header.metadata_end, cached.read_end);
@@ -292,7 +358,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     if (index == 0) {
       fail(problem_.kind, problem_.message);
     } else {
-      end_chain(index, problem_.budget ? "metadata_budget_reached" : kind, problem_.message);
+      lose(problem_.budget ? "metadata_budget_reached" : kind, problem_.message);
     }
     return std::nullopt;
   };
@@ -314,7 +380,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     if (index == 0) {
       fail(ErrorKind::invalid_value, message);
     } else {
-      end_chain(index, "ifd_empty", message);
+      lose("ifd_empty", message);
     }
     return std::nullopt;
   }
@@ -345,8 +411,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     auto r = entry_span(e);
     if (!r) continue;
     auto span_what = [&] {
-      return std::string(is_data_array_tag(cursor_.u16(e)) ? "first element of " : "value of ") +
-             tag_label(cursor_.u16(e)) + " in IFD " + std::to_string(index);
+      return "value of " + tag_label(cursor_.u16(e)) + " in IFD " + std::to_string(index);
     };
     // Unreadable: parse_entry meets it again and keeps the tag unloaded, with a warning.
     (void)require(r->offset, r->length, r->length, span_what);
@@ -370,13 +435,11 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
          std::to_string(more) + " more tags of " + what() + " have warnings, not listed");
   }
 
-  // Image data starts at the first strip or tile that has bytes.
-  std::optional<uint64_t> first_data;
-  auto consider = [&](const std::optional<uint64_t>& off, const std::optional<uint64_t>& bytes) {
-    if (off && bytes && *bytes != 0 && (!first_data || *off < *first_data)) first_data = off;
-  };
-  consider(start.strip_offset, start.strip_bytes);
-  consider(start.tile_offset, start.tile_bytes);
+  // Image data starts at the first strip or tile that has bytes (empty tiles skipped).
+  std::optional<uint64_t> first_data = this->first_data(start.strip_offsets, start.strip_bytes);
+  if (auto tiles = this->first_data(start.tile_offsets, start.tile_bytes)) {
+    if (!first_data || *tiles < *first_data) first_data = tiles;
+  }
   add_data_offset(first_data);
 
   if (needs.size() == needs_before) {  // complete: later passes reuse it
@@ -427,13 +490,13 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
   }
   const uint64_t bytes = t.count * size;
 
-  if (is_data_array_tag(t.code)) {  // counted, not loaded; only the first element matters
-    auto first = first_element(index, t, field);
+  if (is_data_array_tag(t.code)) {  // read in full for first_data_offset, not kept
+    const DataArray a = data_array(index, t, field);
     switch (t.code) {
-      case tag::strip_offsets: start.strip_offset = first; break;
-      case tag::strip_byte_counts: start.strip_bytes = first; break;
-      case tag::tile_offsets: start.tile_offset = first; break;
-      case tag::tile_byte_counts: start.tile_bytes = first; break;
+      case tag::strip_offsets: start.strip_offsets = a; break;
+      case tag::strip_byte_counts: start.strip_bytes = a; break;
+      case tag::tile_offsets: start.tile_offsets = a; break;
+      case tag::tile_byte_counts: start.tile_bytes = a; break;
     }
     ifd.tags.push_back(std::move(t));
     return true;
@@ -509,10 +572,7 @@ std::optional<ByteRange> ParsePass::entry_span(const uint8_t* e) const {
   const uint32_t size = field_type_size(type_code);
   if (size == 0 || count == 0 || count > kMaxU64 / size || count * size <= field_size) return std::nullopt;
   const uint64_t offset = cursor_.uint(e + (big ? 12 : 8), field_size);
-  if (is_data_array_tag(code)) {  // only the first element is read
-    if (!is_unsigned_int_type(type_code)) return std::nullopt;
-    return ByteRange{offset, size};
-  }
+  if (is_data_array_tag(code) && !is_unsigned_int_type(type_code)) return std::nullopt;
   return ByteRange{offset, count * size};
 }
 
@@ -532,28 +592,39 @@ std::string ParsePass::budget_message(const std::string& where) const {
            "): tags sharing one value, IFDs repeating it, or many small values widened?";
 }
 
-// First element of a strip/tile offsets or byte-counts array: read from the entry when
-// inline, otherwise as one tiny range.
-std::optional<uint64_t> ParsePass::first_element(uint32_t index, const Tag& t,
-                                                 const uint8_t* field) {
-  if (t.count == 0 || !is_unsigned_int_type(t.type_code)) return std::nullopt;
+// A strip/tile offsets or byte-counts array: read from the entry when inline, otherwise
+// required in full like any out-of-line value (COGs keep them in the header, so they
+// mostly lie within bytes read anyway), but never decoded into the Tag.
+ParsePass::DataArray ParsePass::data_array(uint32_t index, const Tag& t, const uint8_t* field) {
+  if (t.count == 0 || !is_unsigned_int_type(t.type_code)) return {};
   const unsigned size = field_type_size(t.type_code);
   const unsigned field_size = header.bigtiff ? 8 : 4;
-  if (t.count * size <= field_size) return cursor_.uint(field, size);
+  const uint64_t bytes = t.count * size;  // the caller checked that it does not overflow
+  if (bytes <= field_size) return {field, t.count, size};
   const uint64_t offset = cursor_.uint(field, field_size);
-  auto what = [&] {
-    return "first element of " + tag_label(t.code) + " in IFD " + std::to_string(index);
-  };
-  switch (require(offset, size, size, what)) {
+  auto what = [&] { return "value of " + tag_label(t.code) + " in IFD " + std::to_string(index); };
+  switch (require(offset, bytes, bytes, what)) {
     case Avail::have: break;
-    case Avail::missing: return std::nullopt;
+    case Avail::missing: return {};
     case Avail::unreadable:
       warn(problem_.budget ? "metadata_budget_reached" : "tag_value_out_of_bounds", index, t.code,
-           problem_.message + "; the tag is kept, its first element not loaded");
-      return std::nullopt;
+           problem_.message + "; the tag is kept, its value not read");
+      return {};
   }
-  note_read(offset, size);
-  return cursor_.uint(reader_.at(offset), size);
+  note_read(offset, bytes);
+  return {reader_.at(offset), t.count, size};
+}
+
+std::optional<uint64_t> ParsePass::first_data(const DataArray& offsets, const DataArray& bytes) const {
+  if (!offsets.values || !bytes.values) return std::nullopt;
+  std::optional<uint64_t> first;
+  const uint64_t n = std::min(offsets.count, bytes.count);
+  for (uint64_t i = 0; i < n; ++i) {
+    if (cursor_.uint(bytes.values + i * bytes.size, bytes.size) == 0) continue;  // empty tile
+    const uint64_t off = cursor_.uint(offsets.values + i * offsets.size, offsets.size);
+    if (off != 0 && (!first || off < *first)) first = off;
+  }
+  return first;
 }
 
 }  // namespace td::tiff

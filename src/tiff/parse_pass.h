@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tiff/byte_cursor.h"
@@ -54,10 +55,18 @@ class ParsePass {
   Header header;
 
  private:
-  // First elements of the strip/tile offset and byte-count arrays of one IFD.
-  struct DataStart {
-    std::optional<uint64_t> strip_offset, strip_bytes, tile_offset, tile_bytes;
+  // Where one strip/tile offset or byte-count array of an IFD sits, once it is readable:
+  // `values` points at its first element (in the entry when inline, else in the fed bytes).
+  struct DataArray {
+    const uint8_t* values = nullptr;  // nullptr: absent, not fed yet, or unreadable
+    uint64_t count = 0;
+    unsigned size = 0;  // bytes per element
   };
+  struct DataStart {  // StripOffsets, StripByteCounts, TileOffsets, TileByteCounts
+    DataArray strip_offsets, strip_bytes, tile_offsets, tile_bytes;
+  };
+  // Smallest offset with a non-zero byte count (and a non-zero offset) over both arrays.
+  std::optional<uint64_t> first_data(const DataArray& offsets, const DataArray& bytes) const;
   // unreadable: past the end, overflowing, or (no_more_reads) not fed; why is in problem_.
   enum class Avail { have, missing, unreadable };
   struct Problem {
@@ -71,15 +80,21 @@ class ParsePass {
   bool parse_file_header(uint64_t& first_ifd);
   void parse_gdal_metadata();
   void walk_chain(uint64_t first_ifd);
+  // Reads the SubIFDs (tag 330) of chain_[parent], then theirs, up to kMaxSubIfdDepth.
+  void follow_subifds(uint32_t parent, uint32_t chain_index, uint32_t depth);
+  // An IFD that cannot be read or kept: an end-of-chain warning for a main-chain IFD, a
+  // warning on the parent (tag 330) for a SubIFD (sub_ set).
+  void lose(const char* kind, std::string message);
   // Returns the next IFD offset (0 ends the chain), or nullopt when the walk must stop.
   std::optional<uint64_t> parse_ifd(uint32_t index, uint64_t offset);
   void add_data_offset(std::optional<uint64_t> offset);
   bool parse_entry(uint32_t index, const uint8_t* entry, Ifd& ifd, DataStart& start);
-  std::optional<uint64_t> first_element(uint32_t index, const Tag& t, const uint8_t* field);
+  // The whole offset or byte-count array of tag `t`, read as any out-of-line value.
+  DataArray data_array(uint32_t index, const Tag& t, const uint8_t* field);
   void fail(ErrorKind kind, std::string message);
   void warn(const char* kind, uint32_t ifd, std::optional<uint16_t> tag, std::string message);
-  // The IFD chain ends before IFD `index` (index >= 1): a warning on IFD index - 1.
-  void end_chain(uint32_t index, const char* kind, std::string message);
+  // The IFD chain ends after the last main-chain IFD kept (prev_top_): a warning on it.
+  void end_chain(const char* kind, std::string message);
   // Bytes the decoded header may still take: false when `bytes` do not fit (decoded_bytes_
   // is not changed then).
   bool fits(uint64_t bytes) const;
@@ -93,7 +108,7 @@ class ParsePass {
   // occupies do not bound its decoded size; this does.
   uint64_t decoded_bytes_ = 0;
   // Union of the byte ranges the header occupies (file header, IFDs, out-of-line values,
-  // first elements), each byte once, as start -> end. It depends on the file alone, not
+  // offset and byte-count arrays), each byte once, as start -> end. It depends on the file alone, not
   // on how bytes were fed, so the budget's verdict is the same for every read pattern;
   // an IFD's value ranges are added before its values are decoded (cached or not).
   std::map<uint64_t, uint64_t> spans_;
@@ -112,6 +127,19 @@ class ParsePass {
   Problem problem_;  // why the last require() was unreadable
   IfdCache& cache_;
   std::vector<Ifd*> chain_;        // the IFDs walked, in the cache or in partial_
+  struct Origin {                  // Ifd::chain_index, parent, subifd_index of chain_[i]
+    uint32_t chain_index = 0;
+    std::optional<uint32_t> parent, subifd_index;
+  };
+  std::vector<Origin> origins_;    // parallel to chain_
+  // Offset -> index of every IFD visited (main chain and SubIFDs), to detect loops in O(1)
+  // per IFD: a file may hold max_ifds (100,000) IFDs.
+  std::unordered_map<uint64_t, uint32_t> seen_;
+  uint32_t prev_top_ = 0;          // index in chain_ of the last main-chain IFD kept
+  struct SubIfd {                  // the SubIFD being read: position `position` of `parent`
+    uint32_t parent = 0, position = 0;
+  };
+  std::optional<SubIfd> sub_;
   std::deque<Ifd> partial_;        // IFDs still missing values (deque: stable addresses)
   uint64_t ifd_read_end_ = 0;      // one past the last byte read for the current IFD
   uint32_t ifd_tag_warnings_ = 0;  // tag warnings of the current IFD, listed or not

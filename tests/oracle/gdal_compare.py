@@ -362,7 +362,7 @@ def check_file(rep: Report, binary: str, path: Path) -> None:
 
     # overviews and masks
     files = [Path(f).name for f in gi.get("files", [])]
-    ifds = row.get("ifds") or []
+    ifds = [d for d in row.get("ifds") or [] if d.get("parent") is None]  # main chain
     nst = [(s.get("new_subfile_type") or 0) for s in ifds]
     ovr = [s for s, t in zip(ifds, nst) if t & 1 and not t & 4]
     masks = [s for s, t in zip(ifds, nst) if t & 4]

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """Runs `tiff-dumper info` (and `info --raw`) on every file of a hostile corpus.
 
-    tests/oracle/hostile_check.py DIR [--binary PATH] [--time-limit 1.0]
+    tests/oracle/hostile_check.py DIR [--binary PATH] [--time-limit 2.0]
 
 DIR is what make_hostile_corpus.py wrote (its manifest.json says, per file, whether
 it must be read, must be rejected, or may go either way, and which error kinds are
 acceptable). For every file and both modes it asserts:
 
   * the process ends by itself within the timeout (5 s) and within --time-limit
-    (default 1 s) of wall time; a signal (returncode < 0: crash, abort) is a failure;
+    (default 2 s) of wall time, a guard against blow-ups (quadratic work), not a speed
+    target: the 65,535-entry IFD takes 0.3-0.4 s alone, 1.2 s on a loaded 2-core
+    machine; a signal (returncode < 0: crash, abort) is a failure;
   * on success (exit 0): stdout is one valid JSON document, stderr is empty, and the
     file was not one that must be rejected;
   * on failure (exit != 0): stderr is exactly one line `error: <kind>: <message>` with
@@ -220,8 +222,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     ap.add_argument("dir", type=Path)
     ap.add_argument("--binary")
-    ap.add_argument("--time-limit", type=float, default=1.0,
-                    help="max seconds per run (default 1.0)")
+    ap.add_argument("--time-limit", type=float, default=2.0,
+                    help="max seconds per run (default 2.0)")
     args = ap.parse_args()
     binary = find_binary(args.binary)
     manifest_path = args.dir / "manifest.json"

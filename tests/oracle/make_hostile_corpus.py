@@ -352,18 +352,19 @@ def loops(c: Corpus) -> None:
     data[first + 8 + 20 * n:first + 16 + 20 * n] = u("<", "Q", first)
     c.add("loop_self_bigtiff.tif", bytes(data), "ok", why="BigTIFF IFD0 -> IFD0", warn=["ifd_loop"])
     c.manifest["loop_self_bigtiff.tif"]["nifds"] = 1
-    # SubIFDs pointing at the IFD itself: not followed (main chain only), so legal
+    # SubIFDs pointing at the IFD itself: followed since issue 15 (kind 3), a loop warning
     lay = Layout("<", ifds=[image_entries("<")])
     data = lay.build()
     first = struct.unpack("<I", data[4:8])[0]
     lay = Layout("<", ifds=[image_entries("<", extra=[E(330, 13, 1, longs("<", first))])])
-    c.add("loop_subifd_self.tif", lay.build(), "ok", why="SubIFDs -> own IFD (not followed)")
+    c.add("loop_subifd_self.tif", lay.build(), "ok", why="SubIFDs -> own IFD (a loop, skipped)",
+          warn=["ifd_loop"])
 
 
 def subifds(c: Corpus) -> None:
     """SubIFDs (tag 330): deep chains, cycles, counts near 2^32 and 2^64, offsets past
-    the end. Only the main chain must be read; a reader that follows SubIFDs must
-    still stop (limit or loop) without crashing or hanging."""
+    the end. SubIFDs are followed (issue 15, kind 3), 4 levels deep: a reader must stop
+    (depth, limit or loop) without crashing or hanging."""
     def chain(n: int, big: bool, cycle: bool) -> bytes:
         typ = 18 if big else 13
         ifds = [image_entries("<", big=big, extra=[E(330, typ, 1, u("<", "Q" if big else "I", 0))])
@@ -424,11 +425,12 @@ def counts(c: Corpus) -> None:
         ]
         for name, ent in cases:
             ents = [e for e in image_entries(bo) if e.code != ent.code] + [ent]
-            # strip arrays are counted, not fetched: only their first element is read
+            # strip arrays are read in full since issue 15 (kind 4: first_data_offset), so
+            # one past the end is a warning too, its values still null in `info --raw`
             c.add(f"count_{name}_{tag}.tif", Layout(bo, ifds=[ents]).build(), "ok",
                   why=f"entry {ent.code} type {ent.type} count {ent.count:#x} at {ent.raw:#x}",
                   tags=[{"code": ent.code, "type": ent.type, "count": ent.count, "values": None}],
-                  warn=None if ent.code in OFFSET_TAGS else ["tag_value_out_of_bounds"])
+                  warn=["tag_value_out_of_bounds"])
     big = [
         ("double_2p61", E(33000, 12, 1 << 61, raw=16), "count*8 wraps to 0 in 64 bits"),
         ("long8_ffff", E(33000, 16, (1 << 64) - 1, raw=16), "count*8 overflows"),

@@ -86,7 +86,9 @@ TEST(RowBuilder, FillsFirstIfdColumnsAndAdditions) {
   EXPECT_EQ(j["ifd_count"], 2);
   EXPECT_EQ(j["ifds"][1]["new_subfile_type"], 1);
   EXPECT_EQ(j["ifds"][1]["width"], 512);
-  EXPECT_EQ(j["header_bytes"], 4000);
+  // Issue 15: header_bytes is where the metadata ends, first_data_offset where data starts.
+  EXPECT_EQ(j["header_bytes"], 3000);
+  EXPECT_EQ(j["first_data_offset"], 4000);
   EXPECT_EQ(j["requests"], 2);
   EXPECT_EQ(j["bytes_read"], 70000);
   EXPECT_TRUE(j["error_kind"].is_null());

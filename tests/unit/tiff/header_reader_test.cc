@@ -97,8 +97,8 @@ TEST(HeaderReader, FirstDataOffsetIsTheMinimumOverIfdsWithData) {
   b.uints(tag::tile_offsets, 16, {70000}).uints(tag::tile_byte_counts, 4, {100});
   b.add_ifd();  // sparse: offset 0 and byte count 0 are skipped
   b.uints(tag::tile_offsets, 4, {0, 0, 0}).uints(tag::tile_byte_counts, 4, {0, 0, 0});
-  b.add_ifd();  // lower offset but first byte count 0: skipped
-  b.uints(tag::strip_offsets, 3, {60000, 1}).uints(tag::strip_byte_counts, 3, {0, 9});
+  b.add_ifd();  // lower offset but byte count 0: skipped; the next strip counts (issue 15)
+  b.uints(tag::strip_offsets, 4, {60000, 75000}).uints(tag::strip_byte_counts, 3, {0, 9});
   b.add_ifd();  // no byte counts at all: skipped
   b.uints(tag::strip_offsets, 4, {50000});
   Header h = parse_ok(b.build());
@@ -106,7 +106,9 @@ TEST(HeaderReader, FirstDataOffsetIsTheMinimumOverIfdsWithData) {
   EXPECT_EQ(h.first_data_offset, 70000u);
 }
 
-TEST(HeaderReader, FirstElementOfFarArraysIsReadAsATinyRange) {
+// Issue 15: the arrays are read in full (not only their first element), so a far array
+// costs its length, and metadata_end covers it.
+TEST(HeaderReader, FarDataArraysAreReadInFull) {
   TiffBuilder b;
   b.add_ifd();
   b.uints(tag::strip_offsets, 4, {123456, 2, 3, 4}).uints(tag::strip_byte_counts, 4, {7, 7, 7, 7});
@@ -116,13 +118,13 @@ TEST(HeaderReader, FirstElementOfFarArraysIsReadAsATinyRange) {
   reader.feed(0, std::span(bytes).first(4096));
   auto step = reader.advance();
   ASSERT_EQ(step.needed.size(), 1u);
-  // Both first elements (at 500000 and 500016), one range, not the whole arrays.
-  EXPECT_EQ(step.needed[0], (ByteRange{500000, 20}));
-  reader.feed(500000, std::span(bytes).subspan(500000, 20));
+  // Both arrays (at 500000 and 500016), one range.
+  EXPECT_EQ(step.needed[0], (ByteRange{500000, 32}));
+  reader.feed(500000, std::span(bytes).subspan(500000, 32));
   step = reader.advance();
   ASSERT_TRUE(step.header);
-  EXPECT_EQ(step.header->first_data_offset, 123456u);
-  EXPECT_EQ(step.header->metadata_end, 500020u);
+  EXPECT_EQ(step.header->first_data_offset, 2u);  // the smallest offset, not the first
+  EXPECT_EQ(step.header->metadata_end, 500032u);
 }
 
 // Issue 15: long arrays of every type are loaded within the metadata budget (they were
