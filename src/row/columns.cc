@@ -232,16 +232,17 @@ std::vector<IfdField> make_ifd_fields() {
   auto origin = [](const char* name, Value (*fill)(const tiff::Ifd&, uint16_t)) {
     return IfdField{int64(name), 0, fill};
   };
-  return {origin("chain_index", [](const tiff::Ifd& d, uint16_t) { return Value(static_cast<int64_t>(d.chain_index)); }),
-          origin("parent", [](const tiff::Ifd& d, uint16_t) { return d.parent ? Value(static_cast<int64_t>(*d.parent)) : Value(); }),
-          origin("subifd_index",
-                 [](const tiff::Ifd& d, uint16_t) { return d.subifd_index ? Value(static_cast<int64_t>(*d.subifd_index)) : Value(); }),
-          i("width", tag::image_width), i("height", tag::image_length), i("tile_width", tag::tile_width),
+  // The origin fields come last, so the fields older files had keep their positions.
+  return {i("width", tag::image_width), i("height", tag::image_length), i("tile_width", tag::tile_width),
           i("tile_height", tag::tile_length), i("new_subfile_type", tag::new_subfile_type),
           i("compression", tag::compression), i("photometric_interpretation", tag::photometric_interpretation),
           i("samples_per_pixel", tag::samples_per_pixel), l("bits_per_sample", tag::bits_per_sample),
           l("sample_format", tag::sample_format), i("planar_configuration", tag::planar_configuration),
-          i("predictor", tag::predictor)};
+          i("predictor", tag::predictor),
+          origin("chain_index", [](const tiff::Ifd& d, uint16_t) { return Value(static_cast<int64_t>(d.chain_index)); }),
+          origin("parent", [](const tiff::Ifd& d, uint16_t) { return d.parent ? Value(static_cast<int64_t>(*d.parent)) : Value(); }),
+          origin("subifd_index",
+                 [](const tiff::Ifd& d, uint16_t) { return d.subifd_index ? Value(static_cast<int64_t>(*d.subifd_index)) : Value(); })};
 }
 
 }  // namespace
