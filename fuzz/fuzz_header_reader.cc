@@ -4,7 +4,8 @@
 //      at the end of the input, as a remote store would behave;
 //   3. read_header() under tiny limits, to reach the limit paths.
 // Beyond "no crash, no UB, no leak, no hang", 1 and 2 must agree: same success, and the
-// same IFDs, tags, GeoKeys and first_data_offset when both succeed.
+// same IFDs, tags, GeoKeys, first_data_offset and warnings (kind, IFD, tag) when both
+// succeed.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -61,6 +62,13 @@ std::string fingerprint(const Header& h) {
         }
       }, k.value);
     }
+  }
+  // What was skipped must not depend on how the bytes arrived either (messages may: they
+  // name the object's size when it is known).
+  for (const Warning& w : h.warnings) {
+    out += w.kind;
+    append_value(out, w.ifd);
+    append_value(out, w.tag.value_or(0xFFFFu) | (w.tag ? 0u : 0x10000u));
   }
   return out;
 }

@@ -173,6 +173,25 @@ HeaderReader::Step HeaderReader::advance() {
   step.needed = plan_reads(pass.needs, false);
   if (total_length(step.needed) > budget_left) step.needed = plan_reads(pass.needs, true);
   if (total_length(step.needed) > budget_left) {
+    // With the object's end unknown, a range may look over budget only because it lies
+    // past the end (a junk count or offset). Ask for the first and last byte of each
+    // such range first: a short read tells where the object ends, so the next pass reports those
+    // values as past the end, exactly as when the size is known up front.
+    if (!eof || !eof_exact) {
+      std::vector<ByteRange> probes;
+      for (const ByteRange& r : step.needed) {
+        if (r.length == 0 || r.offset >= eof.value_or(kMaxU64)) continue;
+        // The first byte tells "past the end" from "cut short"; the last, "cut short"
+        // from "within the object".
+        if (!has(r.offset, 1)) probes.push_back({r.offset, 1});
+        if (r.length > 1 && !has(r.end() - 1, 1)) probes.push_back({r.end() - 1, 1});
+      }
+      if (!probes.empty() && total_length(probes) <= budget_left) {
+        step.needed = std::move(probes);
+        last_needed_ = step.needed;
+        return step;
+      }
+    }
     step.needed.clear();
     return final_pass();
   }

@@ -59,8 +59,10 @@ void ParsePass::warn(const char* kind, uint32_t ifd, std::optional<uint16_t> tag
                      std::string message) {
   if (tag && ++ifd_tag_warnings_ > kMaxTagWarningsPerIfd) return;  // counted, summed up later
   // Warnings take memory too: charged like decoded values, so a header of many bad tags
-  // ends its chain on the budget instead of growing a list without bound.
-  charge(sizeof(Warning) + message.size());
+  // ends its chain on the budget instead of growing a list without bound. A fixed charge
+  // (messages are a few hundred bytes at most): a message names the object's end as far
+  // as it is known, which depends on how the bytes arrived; the budget's verdict must not.
+  charge(sizeof(Warning) + kWarningMessageCharge);
   header.warnings.push_back(Warning{kind, ifd, tag, std::move(message)});
 }
 

@@ -25,6 +25,10 @@ namespace td::tiff {
 // hostile IFD of 65,535 bad tags yields 9 warnings, not 65,535.
 inline constexpr uint32_t kMaxTagWarningsPerIfd = 8;
 
+// Memory charged for one warning's message against the decoded-memory budget, whatever
+// its length (messages are built from labels and numbers, well under this).
+inline constexpr uint64_t kWarningMessageCharge = 512;
+
 // Bytes read from the start of a structure whose size is not known yet (the file
 // header, an IFD): one round trip usually brings the whole IFD and its values.
 inline constexpr uint64_t kReadAhead = 16 * 1024;

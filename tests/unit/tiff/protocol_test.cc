@@ -231,5 +231,95 @@ TEST(Protocol, FeedsBeyondTheObjectAreIgnored) {
   ASSERT_TRUE(step.header);
 }
 
+
+// Reads `bytes` as a remote store would: size unknown, a prefix up front, every range fed
+// as far as the object goes.
+Result<Header> read_size_unknown(const std::vector<uint8_t>& bytes, uint64_t prefix) {
+  HeaderReader reader;  // default limits, no object size
+  reader.feed(0, slice(bytes, 0, prefix));
+  for (int rounds = 0; rounds < 1000; ++rounds) {
+    auto step = reader.advance();
+    if (step.error) return *step.error;
+    if (step.header) return std::move(*step.header);
+    feed_all(reader, bytes, step.needed);
+  }
+  ADD_FAILURE() << "no result after 1000 rounds";
+  return Error{ErrorKind::internal, "no progress"};
+}
+
+// What a header is, apart from the wording of its warnings (which name the object's end as
+// far as it is known): the verdict must not depend on how the bytes arrived.
+void expect_same_header(const Header& a, const Header& b) {
+  ASSERT_EQ(a.ifds.size(), b.ifds.size());
+  for (size_t i = 0; i < a.ifds.size(); ++i) {
+    ASSERT_EQ(a.ifds[i].tags.size(), b.ifds[i].tags.size());
+    for (size_t j = 0; j < a.ifds[i].tags.size(); ++j) {
+      EXPECT_EQ(a.ifds[i].tags[j].values, b.ifds[i].tags[j].values) << "IFD " << i << " entry " << j;
+    }
+  }
+  ASSERT_EQ(a.warnings.size(), b.warnings.size());
+  for (size_t i = 0; i < a.warnings.size(); ++i) {
+    EXPECT_EQ(a.warnings[i].kind, b.warnings[i].kind) << i;
+    EXPECT_EQ(a.warnings[i].ifd, b.warnings[i].ifd) << i;
+    EXPECT_EQ(a.warnings[i].tag, b.warnings[i].tag) << i;
+  }
+  EXPECT_EQ(a.metadata_end, b.metadata_end);
+  EXPECT_EQ(a.first_data_offset, b.first_data_offset);
+}
+
+// A junk count or offset makes a range larger than max_bytes. With the size unknown that
+// range must still come out as past the end (as with the size known), not as over budget.
+TEST(Protocol, SizeUnknownRangesPastTheEndAreNotOverBudget) {
+  TiffBuilder b;
+  b.add_ifd();
+  b.uints(tag::image_width, 3, {16});
+  b.ascii(tag::image_description, "kept: it lies within the object");
+  b.field(tag::strip_byte_counts, 1, 33'570'913, 687'928'142);  // 33 MB of BYTEs, far away
+  b.field(50001, 2, 40'000'000, 1'000);                         // 40 MB of ASCII from offset 1,000
+  b.set_next_ifd(0, 582'904'064);                               // IFD 1 far past the end
+  b.pad_to(430);
+  auto bytes = b.build();
+  Header known = parse_ok(bytes);
+  ASSERT_EQ(known.warnings.size(), 3u);
+  EXPECT_EQ(known.warnings[0].kind, "tag_value_out_of_bounds");
+  EXPECT_EQ(known.warnings[1].kind, "tag_value_out_of_bounds");
+  EXPECT_EQ(known.warnings[2].kind, "ifd_link_out_of_bounds");
+  for (uint64_t prefix : std::vector<uint64_t>{0, 8, 100, 200, 429, 430, 64 * 1024}) {
+    SCOPED_TRACE("prefix " + std::to_string(prefix));
+    auto remote = read_size_unknown(bytes, prefix);
+    ASSERT_TRUE(remote.ok()) << remote.error().describe();
+    expect_same_header(known, *remote);
+  }
+}
+
+// A header at its decoded-memory budget (many tags sharing one value) plus tags whose
+// values lie past the end: warnings take budget too, and their wording differs with what
+// is known of the end, so the budget must charge them by count, not by message length.
+TEST(Protocol, BudgetVerdictDoesNotDependOnHowBytesArrive) {
+  TiffBuilder b;
+  b.add_ifd();
+  b.uints(tag::image_width, 3, {16});
+  // First tags whose values lie past the end (their warnings are charged first), then
+  // thousands of small ASCII values all at offset 0: a fine-grained walk to the budget.
+  for (uint16_t i = 0; i < 40; ++i) {
+    b.field(static_cast<uint16_t>(30000 + i), 7, 1000 + i, 20'000'000 + 1'000'000ull * i);
+  }
+  for (uint16_t i = 0; i < 6000; ++i) b.field(static_cast<uint16_t>(40000 + i), 2, 60, 0);
+  auto bytes = b.build();
+  Header known = parse_ok(bytes);
+  size_t loaded = 0;
+  for (const Tag& t : known.ifds.at(0).tags) loaded += t.loaded();
+  ASSERT_LT(loaded, known.ifds[0].tags.size() - 40) << "the file must reach the budget";
+  ASSERT_GT(loaded, 1000u);
+  ASSERT_EQ(known.warnings.size(), 9u);  // 8 listed (past the end), the rest summed up
+  EXPECT_EQ(known.warnings.back().kind, "more_warnings");
+  for (uint64_t prefix : std::vector<uint64_t>{0, 8, 1000, 40000, bytes.size() - 1, bytes.size()}) {
+    SCOPED_TRACE("prefix " + std::to_string(prefix));
+    auto remote = read_size_unknown(bytes, prefix);
+    ASSERT_TRUE(remote.ok()) << remote.error().describe();
+    expect_same_header(known, *remote);
+  }
+}
+
 }  // namespace
 }  // namespace td::tiff
