@@ -92,6 +92,8 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
     uint64_t first = options_.first_read ? options_.first_read->first_read_bytes(options_.first_read_bytes)
                                           : options_.first_read_bytes;
     if (outcome_.object.size) first = std::min<uint64_t>(first, std::max<uint64_t>(*outcome_.object.size, 16));
+    // --max-header-bytes bounds every byte fetched, the first read included.
+    first = std::max<uint64_t>(std::min(first, options_.limits.max_bytes), 1);
     issue({tiff::ByteRange{0, first}});
   }
 

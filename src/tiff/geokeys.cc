@@ -58,8 +58,8 @@ class Slicer {
   bool over_ = false;
 };
 
-// Values of a key stored in another tag: GeoDoubleParams, GeoAsciiParams or, rarely,
-// any other tag of the IFD.
+// Values of a key stored in a params tag: GeoDoubleParams, GeoAsciiParams or the
+// directory itself.
 KeyValue values_from_tag(const Tag& t, uint64_t offset, uint64_t count, Slicer& slicer) {
   using U = std::vector<uint64_t>;
   using D = std::vector<double>;
@@ -161,11 +161,45 @@ GeoKeyDecode decode_geokeys(const Ifd& ifd, uint64_t byte_budget) {
                       ", whereas only 1 is legal; the key is ignored");
       continue;
     }
+    const bool params_tag = location == tag::geo_key_directory || location == tag::geo_double_params ||
+                            location == tag::geo_ascii_params;
+    if (location != 0 && !params_tag) {  // libgeotiff: any other location fails the key
+      add_warning(result, "geokey_invalid",
+                  key_name(key.id) + " has TIFFTagLocation " + std::to_string(location) +
+                      ", which is none of 0, 34735, 34736, 34737; the key is ignored");
+      continue;
+    }
+    if (location != 0 && count == 0) {  // libgeotiff keeps it, with no value
+      add_warning(result, "geokey_invalid",
+                  key_name(key.id) + " points at tag " + std::to_string(location) +
+                      " with count 0; the key is kept with no value");
+    }
     if (location == 0) {
       key.value = std::vector<uint64_t>{value};  // the value is the offset field itself
       slicer.charge(sizeof(uint64_t));
     } else if (found && found->loaded()) {
-      // Includes 34735 itself: some writers keep SHORT lists in the directory.
+      // Where the values lie in the params tag (the directory itself for 34735: some
+      // writers keep SHORT lists there), as libgeotiff bounds them.
+      const uint64_t size = value_count(*found);
+      // Past the end: libgeotiff rejects numbers (the key is left out here) and cuts text
+      // to what GeoAsciiParams holds, silently when one character short (the writers'
+      // missing '|'), with a warning otherwise.
+      const bool ascii = location == tag::geo_ascii_params;
+      const bool starts_past = value >= size && !(ascii && value == size && count == 1);
+      const bool runs_past = !starts_past && count > size - std::min(value, size);
+      if (starts_past || (runs_past && !ascii)) {
+        add_warning(result, "geokey_invalid",
+                    key_name(key.id) + " asks for " + std::to_string(count) + " values from value " +
+                        std::to_string(value) + " of tag " + std::to_string(location) + ", which holds " +
+                        std::to_string(size) + "; the key is ignored");
+        continue;
+      }
+      if (runs_past && count - (size - value) > 1) {
+        add_warning(result, "geokey_invalid",
+                    key_name(key.id) + " asks for " + std::to_string(count) + " characters from " +
+                        std::to_string(value) + " of GeoAsciiParams, which holds " + std::to_string(size) +
+                        "; the value is cut to the " + std::to_string(size - value) + " there");
+      }
       key.value = values_from_tag(*found, value, count, slicer);
     } else if (location == tag::geo_double_params || location == tag::geo_ascii_params) {
       key.value = std::monostate{};  // null, not "" or []: the value is unknown
@@ -174,7 +208,7 @@ GeoKeyDecode decode_geokeys(const Ifd& ifd, uint64_t byte_budget) {
                   key_name(key.id) + " points at " + params + " (" + std::to_string(location) + "), which " +
                       (found ? "could not be loaded" : "the IFD does not have") + "; its value is null");
     } else {
-      key.value = std::vector<uint64_t>{};
+      key.value = std::vector<uint64_t>{};  // 34735 not loaded: cannot happen (dir is loaded)
     }
     if (seen[key.id]) {
       add_warning(result, "geokey_duplicate",

@@ -11,7 +11,7 @@
 namespace td::tiff {
 
 // nullopt if the IFD has no loaded, integer-typed directory of at least 4 values.
-// Malformed entries never fail: a key whose values lie out of range keeps what fits.
+// Malformed entries never fail the directory (see the rules below).
 std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd);
 
 // The same, within a memory budget: `bytes` is what the keys take (sizeof(GeoKey) per key,
@@ -23,6 +23,11 @@ std::optional<GeoKeyDirectory> decode_geokeys(const Ifd& ifd);
 // libgeotiff then drops the whole directory while this keeps every other key (issue 15):
 //   - location 0 (value in the entry) with a count other than 1: the key is left out
 //     ("geokey_invalid");
+//   - a location other than 0, 34735, 34736, 34737: the key is left out ("geokey_invalid");
+//   - a count of 0 with a location other than 0: kept with no value ("geokey_invalid");
+//   - numbers (34735, 34736) past the end of their params tag: the key is left out; text
+//     running past GeoAsciiParams is cut to what it holds ("geokey_invalid"), silently
+//     when one character short (the writers' missing '|'), as libgeotiff does;
 //   - location GeoDoubleParams / GeoAsciiParams when the IFD has no such tag (or it was
 //     not loaded): the key is kept with a null value, never "" or [] ("geokey_param_missing");
 //   - an id given twice: every entry is kept in `keys`, GeoKeyDirectory::find and the

@@ -137,8 +137,13 @@ void ParsePass::run() {
   header.span_bytes = span_bytes_;
   // Done: hand the IFDs over instead of copying them (the cache has served its purpose).
   header.ifds.reserve(chain_.size());
+  std::unordered_map<const Ifd*, size_t> moved;  // an IFD both a SubIFD and in the main chain
   for (size_t i = 0; i < chain_.size(); ++i) {
-    header.ifds.push_back(std::move(*chain_[i]));
+    if (auto [it, fresh] = moved.emplace(chain_[i], i); !fresh) {
+      header.ifds.push_back(header.ifds[it->second]);
+    } else {
+      header.ifds.push_back(std::move(*chain_[i]));
+    }
     header.ifds.back().chain_index = origins_[i].chain_index;
     header.ifds.back().parent = origins_[i].parent;
     header.ifds.back().subifd_index = origins_[i].subifd_index;
@@ -251,12 +256,15 @@ void ParsePass::walk_chain(uint64_t first_ifd) {
                                           std::to_string(max_ifds) + ") IFDs");
       return;
     }
-    if (auto [it, fresh] = seen_.emplace(offset, index); !fresh) {
+    // A loop is a main-chain IFD met again. An IFD read before as a SubIFD is read again
+    // as the main-chain IFD it also is (listed twice), so the chain goes on.
+    if (auto [it, fresh] = main_seen_.emplace(offset, index); !fresh) {
       end_chain("ifd_loop", "the next-IFD offset " + std::to_string(offset) + " of IFD " +
                                 std::to_string(prev_top_) + " revisits IFD " +
                                 std::to_string(it->second));
       return;
     }
+    seen_.emplace(offset, index);
     auto next = parse_ifd(index, offset);
     if (!next) return;
     origins_.push_back({chain_index, std::nullopt, std::nullopt});
@@ -276,9 +284,12 @@ void ParsePass::follow_subifds(uint32_t parent, uint32_t chain_index, uint32_t d
   for (uint32_t k = 0; k < offsets->size(); ++k) {
     if (lost == kMaxTagWarningsPerIfd) {
       sub_.reset();
-      warn("more_warnings", parent, std::nullopt,
+      const uint32_t tag_warnings = ifd_tag_warnings_;  // not one of an IFD's tag warnings
+      ifd_tag_warnings_ = 0;
+      warn("more_warnings", parent, tag::sub_ifds,
            std::to_string(offsets->size() - k) + " more SubIFDs of IFD " + std::to_string(parent) +
                " are not followed after " + std::to_string(lost) + " that could not be read");
+      ifd_tag_warnings_ = tag_warnings;
       return;
     }
     sub_ = SubIfd{parent, k};
@@ -297,6 +308,9 @@ void ParsePass::follow_subifds(uint32_t parent, uint32_t chain_index, uint32_t d
       lose("ifd_loop", "SubIFD offset " + std::to_string(offset) + " revisits an IFD already read");
     } else {
       kept = parse_ifd(index, offset);
+      // Not read: forgotten, so the same offset listed again gets the same warning
+      // (past the end, truncated...) rather than a loop.
+      if (!kept) seen_.erase(offset);
     }
     sub_.reset();
     if (!kept) {
@@ -387,7 +401,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     return std::nullopt;
   }
   // Bound the entry count before anything depends on it: BigTIFF counts are 64-bit.
-  const uint64_t fixed = count_size + next_size;
+  const uint64_t fixed = header_size_ + count_size + next_size;
   if (limits_.max_bytes < fixed || n > (limits_.max_bytes - fixed) / entry_size) {
     problem_ = {ErrorKind::limit_exceeded,
                 what() + " at offset " + std::to_string(offset) + " has " + std::to_string(n) +
@@ -396,13 +410,26 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
                 true};
     return unreadable("metadata_budget_reached");
   }
-  const uint64_t total = count_size + n * entry_size + next_size;
+  const uint64_t table = count_size + n * entry_size;
+  const uint64_t total = table + next_size;
+  // Whether the next-IFD offset is cut off by the end of the object while the entries are
+  // whole: the IFD is kept (as tifffile keeps it) and the chain ends after it.
+  bool next_cut = false;
   switch (require(offset, total, kReadAhead, what)) {
     case Avail::have: break;
-    case Avail::unreadable: return unreadable("ifd_truncated");
     case Avail::missing: return std::nullopt;
+    case Avail::unreadable: {
+      if (problem_.budget || !eof_ || offset + table > *eof_) return unreadable("ifd_truncated");
+      switch (require(offset, table, kReadAhead, what)) {
+        case Avail::have: break;
+        case Avail::missing: return std::nullopt;
+        case Avail::unreadable: return unreadable("ifd_truncated");
+      }
+      next_cut = true;
+      break;
+    }
   }
-  note_read(offset, total);
+  note_read(offset, next_cut ? table : total);
 
   const uint8_t* entries = reader_.at(offset) + count_size;
   // Every value range first: the budget while decoding then counts all of this IFD's
@@ -429,7 +456,14 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   for (uint64_t i = 0; i < n; ++i) {
     if (!parse_entry(index, entries + i * entry_size, ifd, start)) return std::nullopt;
   }
-  const uint64_t next = cursor_.uint(entries + n * entry_size, static_cast<unsigned>(next_size));
+  const uint64_t next =
+      next_cut ? 0 : cursor_.uint(entries + n * entry_size, static_cast<unsigned>(next_size));
+  if (next_cut && !sub_) {  // a SubIFD's next-IFD offset is not followed anyway
+    warn("ifd_truncated", index, std::nullopt,
+         "the next-IFD offset of " + what() + " at offset " + std::to_string(offset + table) +
+             " is cut off by the end of the object; the IFD chain ends after IFD " +
+             std::to_string(index));
+  }
   if (ifd_tag_warnings_ > kMaxTagWarningsPerIfd) {
     const uint64_t more = ifd_tag_warnings_ - kMaxTagWarningsPerIfd;
     ifd_tag_warnings_ = 0;  // the summary itself is not counted

@@ -139,6 +139,9 @@ class ParsePass {
   // Offset -> index of every IFD visited (main chain and SubIFDs), to detect loops in O(1)
   // per IFD: a file may hold max_ifds (100,000) IFDs.
   std::unordered_map<uint64_t, uint32_t> seen_;
+  // Offset -> index of the main-chain IFDs only: the main chain loops when it meets one
+  // of these again (an IFD read before as a SubIFD is no loop).
+  std::unordered_map<uint64_t, uint32_t> main_seen_;
   uint32_t prev_top_ = 0;          // index in chain_ of the last main-chain IFD kept
   struct SubIfd {                  // the SubIFD being read: position `position` of `parent`
     uint32_t parent = 0, position = 0;

@@ -348,6 +348,17 @@ def test_warnings(binary):
         types = {r["column_name"]: r["column_type"] for r in duckdb(f"DESCRIBE SELECT * FROM read_parquet('{out}/*.parquet')")}
         check(types["warnings"].replace('"', '') == "STRUCT(kind VARCHAR, ifd INTEGER, tag INTEGER, message VARCHAR)[]",
               f"warnings type: {types['warnings']}")
+        # --max-header-bytes below the first read (64 KiB) bounds that read too: a value at
+        # 5,000 of a 6,000-byte file is not read under a 1,000-byte budget.
+        small_src, small_out = os.path.join(tmp, "small-in"), os.path.join(tmp, "small-out")
+        os.makedirs(small_src)
+        os.makedirs(small_out)
+        write_bytes(os.path.join(small_src, "far_value.tif"), classic_tiff(core + [(270, 2, 900, 5000)], size=6000))
+        headers(binary, ["--store", small_src, small_out, "--quiet", "--max-header-bytes", "1000"], expect=0)
+        row = duckdb(f"SELECT bytes_read, warnings, image_width FROM read_parquet('{small_out}/*.parquet')")[0]
+        check(comparable(row["bytes_read"]) <= 1000 and comparable(row["image_width"]) == 16, f"far_value: {row}")
+        check([(w["kind"], comparable(w["tag"])) for w in row["warnings"] or []] == [("metadata_budget_reached", 270)],
+              f"far_value warnings: {row['warnings']!r}")
         print("OK: damaged files keep their rows, with warnings")
 
 

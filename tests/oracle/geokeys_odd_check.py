@@ -8,12 +8,22 @@ classic TIFF, one 4x4 8-bit strip; a WGS 84 geographic directory plus the odd ke
   missing_ascii       GeogCitation (2049) pointing at GeoAsciiParams, which is absent
   missing_double      GeogSemiMajorAxis (2057) pointing at GeoDoubleParams, which is absent
   duplicate_key       GeographicType (2048) given twice: 4326, then 4269 (NAD83)
+  other_location      GeogCitation (2049) with TIFFTagLocation 33550 (ModelPixelScale)
+  count0              GeogSemiMajorAxis (2057) pointing at GeoDoubleParams with count 0
+  past_params         GeogSemiMajorAxis at value 5 of a 1-value GeoDoubleParams
+  runs_past_double    GeogSemiMajorAxis asking for 3 values of a 1-value GeoDoubleParams
+  runs_past_ascii     GeogCitation asking for 20 characters of a 7-character GeoAsciiParams
+  missing_pipe        GeogCitation of count 7 over "WGS 84" (6 characters, no '|')
   control             the same directory with nothing odd
 and checks, for each, tiff-dumper's `info` (geokeys, warnings) against what is
 expected and against what listgeo / gdalinfo say:
-  - libgeotiff (geo_new.c, ReadKey) refuses the whole directory in the first three
-    cases: listgeo prints no keys and an error, gdalinfo shows no CRS; tiff-dumper
-    keeps the other keys and warns (geokey_invalid, geokey_param_missing);
+  - libgeotiff (geo_new.c, ReadKey) refuses the whole directory for location0_count2,
+    missing_ascii, missing_double, other_location, past_params and runs_past_double:
+    listgeo prints no keys and an error, gdalinfo shows no CRS; tiff-dumper keeps the
+    other keys and warns (geokey_invalid, geokey_param_missing);
+  - it reads count0 (a key with no value), runs_past_ascii (cut to the 7 characters,
+    with a warning) and missing_pipe (silently); tiff-dumper reads them the same way
+    (warning geokey_invalid for the first two) and the citation text equals listgeo's;
   - a repeated key: libgeotiff keeps the last entry (gt_keyindex overwritten), so
     GDAL's CRS is EPSG:4269; tiff-dumper's geokeys.geographic_type must be 4269.
 
@@ -82,6 +92,12 @@ CASES = {
     "missing_ascii": (BASE_KEYS + [(2049, 34737, 7, 0), (2057, 34736, 1, 0)], None, [6378137.0]),
     "missing_double": (BASE_KEYS + [(2049, 34737, 7, 0), (2057, 34736, 1, 0)], b"WGS 84|", None),
     "duplicate_key": (BASE_KEYS + [(2048, 0, 1, 4269)], b"WGS 84|", [6378137.0]),
+    "other_location": (BASE_KEYS + [(2049, 33550, 1, 0)], b"WGS 84|", [6378137.0]),
+    "count0": (BASE_KEYS + [(2057, 34736, 0, 0)], b"WGS 84|", [6378137.0]),
+    "past_params": (BASE_KEYS + [(2057, 34736, 1, 5)], b"WGS 84|", [6378137.0]),
+    "runs_past_double": (BASE_KEYS + [(2057, 34736, 3, 0)], b"WGS 84|", [6378137.0]),
+    "runs_past_ascii": (BASE_KEYS + [(2049, 34737, 20, 0)], b"WGS 84|", [6378137.0]),
+    "missing_pipe": (BASE_KEYS + [(2049, 34737, 7, 0)], b"WGS 84", [6378137.0]),
 }
 
 # What tiff-dumper must say: geokeys fields (None: null) and warning kinds (in order).
@@ -95,10 +111,17 @@ EXPECT = {
     "missing_double": ({"geographic_type": 4326, "geog_citation": "WGS 84", "geog_semi_major_axis": None},
                        ["geokey_param_missing"]),
     "duplicate_key": ({"geographic_type": 4269}, ["geokey_duplicate"]),
+    "other_location": ({"geographic_type": 4326, "geog_citation": None}, ["geokey_invalid"]),
+    "count0": ({"geographic_type": 4326, "geog_semi_major_axis": None, "unknown": {"2057": []}}, ["geokey_invalid"]),
+    "past_params": ({"geographic_type": 4326, "geog_semi_major_axis": None}, ["geokey_invalid"]),
+    "runs_past_double": ({"geographic_type": 4326, "geog_semi_major_axis": None}, ["geokey_invalid"]),
+    "runs_past_ascii": ({"geographic_type": 4326, "geog_citation": "WGS 84"}, ["geokey_invalid"]),
+    "missing_pipe": ({"geographic_type": 4326, "geog_citation": "WGS 84"}, []),
 }
 # GDAL's CRS (EPSG code) per case; None: GDAL ignores the GeoKeys (libgeotiff's GTIFNew fails).
 GDAL_EPSG = {"control": 4326, "location0_count2": None, "missing_ascii": None,
-             "missing_double": None, "duplicate_key": 4269}
+             "missing_double": None, "duplicate_key": 4269, "other_location": None, "count0": 4326,
+             "past_params": None, "runs_past_double": None, "runs_past_ascii": 4326, "missing_pipe": 4326}
 
 
 def gdal_epsg(path: Path) -> int | None:
@@ -154,6 +177,9 @@ def main() -> int:
                 failures.append(f"{name}: listgeo {'read' if read else 'refused'} the keys: {text[:200]!r}")
             if name == "duplicate_key" and "GCS: 4269/NAD83" not in text:
                 failures.append(f"{name}: listgeo did not resolve the repeated key to 4269: {text[:400]!r}")
+            citation = fields.get("geog_citation")
+            if read and citation and f'GeogCitationGeoKey (Ascii,{len(citation) + 1}): "{citation}"' not in text:
+                failures.append(f"{name}: listgeo's GeogCitation is not {citation!r}: {text[:400]!r}")
         print(f"{name}: geokeys {json.dumps({k: geo.get(k) for k in fields})}, warnings {got_kinds}")
     for f in failures:
         print("FAIL", f)

@@ -56,10 +56,19 @@ TEST(Errors, TruncatedIfdAndValues) {
                                        std::to_string(bytes.size()) + "); the IFD chain ends after IFD 0");
 
   bytes = one_ifd();
-  bytes.resize(bytes.size() - 2);  // cut into the next-IFD offset
+  bytes.resize(bytes.size() - 2);  // cut into the next-IFD offset: IFD 0 is whole, kept
+  h = parse_ok(bytes);
+  ASSERT_EQ(h.ifds.size(), 1u);
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_EQ(h.warnings[0].kind, "ifd_truncated");
+  EXPECT_EQ(h.warnings[0].message,
+            "the next-IFD offset of IFD 0 at offset 22 is cut off by the end of the object; the IFD chain ends after IFD 0");
+
+  bytes = one_ifd();
+  bytes.resize(bytes.size() - 6);  // cut into IFD 0's entries
   auto e = parse_error(bytes);  // IFD 0's own table: still an error
   EXPECT_EQ(e.kind, ErrorKind::truncated);
-  EXPECT_EQ(e.message, "IFD 0 at offset 8 (18 bytes) extends past the end of the object (size 24)");
+  EXPECT_EQ(e.message, "IFD 0 at offset 8 (18 bytes) extends past the end of the object (size 20)");
 
   TiffBuilder v;
   v.add_ifd();

@@ -78,6 +78,62 @@ TEST(GeoKeysOdd, RepeatedKeyTakesTheLast) {
   expect_warning(h.warnings[0], "geokey_duplicate", "GeoKey 2048 (GeodeticCRSGeoKey) is given more than once");
 }
 
+// A location none of 0, 34735, 34736, 34737 (here ModelPixelScale): libgeotiff rejects
+// the key ("of unknown type"); it is left out, the others kept.
+TEST(GeoKeysOdd, OtherLocationIsIgnored) {
+  Header h = parse_ok(geotiff_with({2049, tag::model_pixel_scale, 1, 0}, true, true).build());
+  ASSERT_TRUE(h.geokeys);
+  EXPECT_EQ(h.geokeys->find(2049), nullptr);
+  EXPECT_EQ(h.geokeys->keys.size(), 2u);
+  ASSERT_EQ(h.warnings.size(), 1u);
+  expect_warning(h.warnings[0], "geokey_invalid", "has TIFFTagLocation 33550, which is none of 0, 34735, 34736, 34737");
+}
+
+// Numbers past the end of GeoDoubleParams (starting past it, or running past it): libgeotiff
+// rejects the key; it is left out.
+TEST(GeoKeysOdd, NumbersPastTheirParamsAreIgnored) {
+  for (std::vector<uint64_t> key : {std::vector<uint64_t>{2057, 34736, 1, 5}, {2057, 34736, 3, 0},
+                                    {2057, 34735, 2, 15}}) {
+    SCOPED_TRACE(std::to_string(key[1]) + " count " + std::to_string(key[2]) + " at " + std::to_string(key[3]));
+    Header h = parse_ok(geotiff_with(key, true, true).build());
+    ASSERT_TRUE(h.geokeys);
+    EXPECT_EQ(h.geokeys->find(2057), nullptr);
+    ASSERT_EQ(h.warnings.size(), 1u);
+    expect_warning(h.warnings[0], "geokey_invalid", "; the key is ignored");
+  }
+}
+
+// Text running past GeoAsciiParams is cut to what it holds (libgeotiff: "Truncating the
+// value of the key"); one character past is the writers' missing '|', read silently.
+TEST(GeoKeysOdd, TextRunningPastGeoAsciiParamsIsCut) {
+  Header cut = parse_ok(geotiff_with({2049, 34737, 20, 0}, true, true).build());
+  ASSERT_TRUE(cut.geokeys);
+  EXPECT_EQ(std::get<std::string>(cut.geokeys->find(2049)->value), "WGS 84");
+  ASSERT_EQ(cut.warnings.size(), 1u);
+  expect_warning(cut.warnings[0], "geokey_invalid", "the value is cut to the 7 there");
+
+  Header one_past = parse_ok(geotiff_with({2049, 34737, 8, 0}, true, true).build());
+  ASSERT_TRUE(one_past.geokeys);
+  EXPECT_EQ(std::get<std::string>(one_past.geokeys->find(2049)->value), "WGS 84");
+  EXPECT_TRUE(one_past.warnings.empty());
+
+  Header start_past = parse_ok(geotiff_with({2049, 34737, 3, 9}, true, true).build());
+  ASSERT_TRUE(start_past.geokeys);
+  EXPECT_EQ(start_past.geokeys->find(2049), nullptr);
+  ASSERT_EQ(start_past.warnings.size(), 1u);
+  expect_warning(start_past.warnings[0], "geokey_invalid", "; the key is ignored");
+}
+
+// Count 0 in a params tag: libgeotiff keeps the key with no value (listgeo: "(Double,0)").
+TEST(GeoKeysOdd, CountZeroIsKeptWithNoValue) {
+  Header h = parse_ok(geotiff_with({2057, 34736, 0, 0}, true, true).build());
+  ASSERT_TRUE(h.geokeys);
+  ASSERT_NE(h.geokeys->find(2057), nullptr);
+  EXPECT_EQ(std::get<D>(h.geokeys->find(2057)->value), D{});
+  ASSERT_EQ(h.warnings.size(), 1u);
+  expect_warning(h.warnings[0], "geokey_invalid", "with count 0; the key is kept with no value");
+}
+
 TEST(GeoKeysOdd, ManyOddKeysAreCountedNotListed) {
   std::vector<uint64_t> extra;
   for (int i = 0; i < 20; ++i) extra.insert(extra.end(), {1025, 0, 3, 1});

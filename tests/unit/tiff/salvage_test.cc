@@ -155,6 +155,35 @@ TEST(Salvage, LaterIfdCutShortEndsTheChain) {
   }
 }
 
+// The entries of an IFD are whole but its next-IFD offset is cut off by the end of the
+// object: the IFD is kept (tifffile keeps it) and the chain ends after it; IFD 0 as well.
+TEST(Salvage, CutNextIfdOffsetKeepsTheIfd) {
+  for (const Layout& l : kLayouts) {
+    SCOPED_TRACE(name(l));
+    for (size_t last : {0u, 1u}) {
+      SCOPED_TRACE("cut after IFD " + std::to_string(last));
+      TiffBuilder b(l.order, l.bigtiff);
+      b.add_ifd(64);
+      core_tags(b);
+      if (last == 1) {
+        b.add_ifd(1000);
+        core_tags(b);
+        b.uints(tag::software, 3, {7});  // inline: the table holds everything
+      }
+      auto bytes = b.build();
+      const uint64_t at = last == 0 ? 64 : 1000;
+      const uint64_t table = (l.bigtiff ? 8 : 2) + (l.bigtiff ? 20 : 12) * (last == 0 ? 8 : 9);
+      bytes.resize(at + table + 2);  // two bytes of the next-IFD offset
+      Header h = parse_ok(bytes);
+      ASSERT_EQ(h.ifds.size(), last + 1);
+      EXPECT_EQ(values_of<U>(h.ifds[last], tag::image_width), U{16});
+      ASSERT_EQ(h.warnings.size(), 1u);
+      expect_warning(h.warnings[0], "ifd_truncated", static_cast<uint32_t>(last), std::nullopt);
+      EXPECT_EQ(h.metadata_end, at + table);
+    }
+  }
+}
+
 TEST(Salvage, LaterEmptyIfdEndsTheChain) {
   TiffBuilder b;
   b.add_ifd();

@@ -139,8 +139,49 @@ TEST(SubIfds, WarningsOfManyBadSubIfdsAreCapped) {
   Header h = parse_ok(b.build());
   ASSERT_EQ(h.ifds.size(), 1u);
   ASSERT_EQ(h.warnings.size(), 9u);
-  EXPECT_EQ(h.warnings[8], (Warning{"more_warnings", 0, std::nullopt,
+  // The same offset listed again gets the same verdict: past the end, not a loop.
+  for (size_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(h.warnings[i].kind, "ifd_link_out_of_bounds") << i;
+    EXPECT_EQ(h.warnings[i].tag, tag::sub_ifds) << i;
+  }
+  EXPECT_EQ(h.warnings[8], (Warning{"more_warnings", 0, tag::sub_ifds,
                                     "12 more SubIFDs of IFD 0 are not followed after 8 that could not be read"}));
+}
+
+// An IFD that is both a SubIFD of IFD 0 and the next main-chain IFD: no loop, the main
+// chain goes on through it (tifffile counts it as page 1 and as IFD 0's SubIFD).
+TEST(SubIfds, SubIfdThatIsAlsoInTheMainChainIsListedInBoth) {
+  TiffBuilder b;
+  b.add_ifd();
+  b.uints(tag::image_width, 3, {1024}).uints(tag::sub_ifds, 4, {1000});
+  b.set_next_ifd(0, 1000);
+  b.add_ifd(1000);
+  b.uints(tag::image_width, 3, {512});
+  b.set_next_ifd(1, 2000);
+  b.add_ifd(2000);
+  b.uints(tag::image_width, 3, {256});
+  Header h = parse_ok(b.build());
+  expect_ifds(h, {{8, 0, {}, {}}, {1000, 0, 0u, 0u}, {1000, 1, {}, {}}, {2000, 2, {}, {}}});
+  EXPECT_EQ(values_of<U>(h.ifds[1], tag::image_width), U{512});
+  EXPECT_EQ(values_of<U>(h.ifds[2], tag::image_width), U{512});
+  EXPECT_EQ(values_of<U>(h.ifds[3], tag::image_width), U{256});
+  EXPECT_TRUE(h.warnings.empty());
+}
+
+// A main-chain loop through an IFD first read as a SubIFD still ends the chain.
+TEST(SubIfds, MainChainLoopThroughASubIfdStillEnds) {
+  TiffBuilder b;
+  b.add_ifd();
+  b.uints(tag::image_width, 3, {1}).uints(tag::sub_ifds, 4, {1000});
+  b.set_next_ifd(0, 1000);
+  b.add_ifd(1000);
+  b.uints(tag::image_width, 3, {2});
+  b.set_next_ifd(1, 8);  // back to IFD 0
+  Header h = parse_ok(b.build());
+  expect_ifds(h, {{8, 0, {}, {}}, {1000, 0, 0u, 0u}, {1000, 1, {}, {}}});
+  ASSERT_EQ(h.warnings.size(), 1u);
+  EXPECT_EQ(h.warnings[0].kind, "ifd_loop");
+  EXPECT_EQ(h.warnings[0].ifd, 2u);
 }
 
 // SubIFDs far from the start arrive over several passes. SubIFD 1 is decoded (and cached)
