@@ -122,6 +122,25 @@ std::vector<ByteRange> HeaderReader::plan_reads(const std::vector<Need>& needs,
   return merged;
 }
 
+std::vector<ByteRange> HeaderReader::end_probes(const std::vector<ByteRange>& needed,
+                                                std::optional<uint64_t> eof) const {
+  // The object reaches at least the last byte fed, and at most `eof` (an inexact end).
+  const uint64_t lo = chunks_.empty() ? 0 : chunks_.rbegin()->first + chunks_.rbegin()->second.size();
+  uint64_t hi = 0;
+  for (const ByteRange& r : needed) hi = std::max(hi, r.end());
+  if (eof) hi = std::min(hi, *eof);
+  if (lo >= hi) return {};  // every missing range lies within the object: over budget
+  constexpr uint64_t kProbes = 16;
+  std::vector<ByteRange> probes;
+  const unsigned __int128 width = hi - lo;
+  for (uint64_t i = 0; i < kProbes; ++i) {
+    const auto at = lo + static_cast<uint64_t>(width * i / kProbes);
+    if (probes.empty() || at > probes.back().offset) probes.push_back({at, 1});
+  }
+  if (probes.back().offset != hi - 1) probes.push_back({hi - 1, 1});  // all of it there?
+  return probes;
+}
+
 HeaderReader::Step HeaderReader::advance() {
   // A requested range that was not fed in full means the object ends where its bytes stop.
   for (const ByteRange& r : last_needed_) {
@@ -173,19 +192,13 @@ HeaderReader::Step HeaderReader::advance() {
   step.needed = plan_reads(pass.needs, false);
   if (total_length(step.needed) > budget_left) step.needed = plan_reads(pass.needs, true);
   if (total_length(step.needed) > budget_left) {
-    // With the object's end unknown, a range may look over budget only because it lies
-    // past the end (a junk count or offset). Ask for the first and last byte of each
-    // such range first: a short read tells where the object ends, so the next pass reports those
-    // values as past the end, exactly as when the size is known up front.
+    // With the object's end unknown, a range may look over budget only because it runs
+    // past the end (a junk count or offset). Find the end first: where it is decides
+    // whether each range lies past it, runs past it, or is over budget, exactly as when
+    // the size is known up front. A search with 1-byte probes, the interval shrinking 16x
+    // per round (at most 16 rounds for a 64-bit range).
     if (!eof || !eof_exact) {
-      std::vector<ByteRange> probes;
-      for (const ByteRange& r : step.needed) {
-        if (r.length == 0 || r.offset >= eof.value_or(kMaxU64)) continue;
-        // The first byte tells "past the end" from "cut short"; the last, "cut short"
-        // from "within the object".
-        if (!has(r.offset, 1)) probes.push_back({r.offset, 1});
-        if (r.length > 1 && !has(r.end() - 1, 1)) probes.push_back({r.end() - 1, 1});
-      }
+      auto probes = end_probes(step.needed, eof);
       if (!probes.empty() && total_length(probes) <= budget_left) {
         step.needed = std::move(probes);
         last_needed_ = step.needed;

@@ -96,6 +96,11 @@ class HeaderReader {
   std::vector<ByteRange> missing(uint64_t offset, uint64_t length) const;
   // The unfed parts of `needs` (with read-ahead unless `minimal`), sorted and coalesced.
   std::vector<ByteRange> plan_reads(const std::vector<Need>& needs, bool minimal) const;
+  // 1-byte reads that narrow down where an object of unknown size ends, between the last
+  // byte fed and the end of `needed` (or `eof`, an upper bound); empty when no range
+  // needed can lie past the end.
+  std::vector<ByteRange> end_probes(const std::vector<ByteRange>& needed,
+                                    std::optional<uint64_t> eof) const;
 
   // An IFD an earlier pass decoded in full (every byte it needed was fed). Later passes
   // reuse it: without this a chain of N scattered IFDs would cost N^2 decodes.
