@@ -118,6 +118,9 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
         // What came over the wire, not just what was kept (a server that
         // ignores Range sends more than the range).
         outcome_.cost.bytes_read += std::max<uint64_t>(read->wire_bytes, read->bytes.size());
+        // The size first: it clamps what is fed, and spares the reader a search for
+        // the end when a key list gave none.
+        if (read->object_size) reader_.set_object_size(*read->object_size);
         reader_.feed(span.offset, read->bytes);
         learn_metadata(*read);
       } else if (!outcome_.error) {

@@ -31,6 +31,12 @@ uint64_t decoded_budget(const Limits& limits, uint64_t span_bytes) {
 HeaderReader::HeaderReader(Limits limits, std::optional<uint64_t> object_size)
     : limits_(limits), object_size_(object_size) {}
 
+void HeaderReader::set_object_size(uint64_t size) {
+  if (object_size_) return;
+  object_size_ = size;
+  ifd_cache_.clear();  // decoded with the end unknown; cheap to redo once
+}
+
 void HeaderReader::feed(uint64_t offset, std::span<const uint8_t> bytes) {
   bytes_fed_ += bytes.size();
   uint64_t len = std::min<uint64_t>(bytes.size(), kMaxU64 - offset);

@@ -67,6 +67,11 @@ class HeaderReader {
   // past it are `truncated` errors within IFD 0's table, warnings after); nullopt when unknown.
   explicit HeaderReader(Limits limits = {}, std::optional<uint64_t> object_size = std::nullopt);
 
+  // The object's size, when learned after construction (a ranged read's Content-Range
+  // total, a file's fstat): the end is then known without searching for it. Ignored when
+  // a size was given already.
+  void set_object_size(uint64_t size);
+
   // Makes bytes [offset, offset + bytes.size()) available. Overlapping feeds are fine.
   // Feeding fewer bytes than requested means the object ends there.
   void feed(uint64_t offset, std::span<const uint8_t> bytes);
