@@ -292,6 +292,23 @@ TEST(Protocol, SizeUnknownRangesPastTheEndAreNotOverBudget) {
   }
 }
 
+// A size learned from the first read (a Content-Range total) spares the search for the end.
+TEST(Protocol, SizeLearnedFromAReadNeedsNoSearchForTheEnd) {
+  TiffBuilder b;
+  b.add_ifd();
+  b.uints(tag::image_width, 3, {16});
+  b.field(50001, 2, 40'000'000, 1'000);  // 40 MB of ASCII from offset 1,000
+  b.set_next_ifd(0, 582'904'064);
+  b.pad_to(430);
+  auto bytes = b.build();
+  HeaderReader reader;
+  reader.set_object_size(bytes.size());
+  reader.feed(0, bytes);
+  auto step = reader.advance();
+  ASSERT_TRUE(step.header) << "asked for " << step.needed.size() << " more ranges";
+  expect_same_header(parse_ok(bytes), *step.header);
+}
+
 // A header at its decoded-memory budget (many tags sharing one value) plus tags whose
 // values lie past the end: warnings take budget too, and their wording differs with what
 // is known of the end, so the budget must charge them by count, not by message length.
