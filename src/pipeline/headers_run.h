@@ -1,6 +1,8 @@
 // The `headers` job: lister -> bounded queue -> fetch+parse workers ->
 // bounded queue -> Parquet writer. Memory depends on the queue sizes, never
 // on how many objects the store holds. Every listed object becomes one row.
+// Each stage has its own file (lister_stage.h, fetch_stage.h, writer_stage.h
+// with part_writer.h, watchdog.h); run_headers wires them with the queues.
 #pragma once
 
 #include <cstdint>

@@ -3,7 +3,7 @@
 UTF-8 "Zürich … µm" and one invalid byte (0xFF), must read the same in `info` and
 `info --raw` (README "Text that is not valid UTF-8": invalid bytes as \\xHH), and
 `info --raw` must give the exact bytes back ("bytes_hex", and by reversing the rule).
-The Parquet row is the `info` row (row_to_json; tests/unit/cli/text_rule_test.cc).
+The Parquet row is the `info` row (row_to_json; tests/unit/row/text_rule_test.cc).
 
 Usage: text_rule_check.py OUT_DIR [--binary tiff-dumper].
 """
