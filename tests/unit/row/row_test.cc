@@ -4,27 +4,13 @@
 #include "row/row_json.h"
 #include "row/row_schema.h"
 #include "tiff/tags.h"
+#include "tag_fixtures.h"
 
 namespace td::row {
 namespace {
 
-tiff::Tag uint_tag(uint16_t code, std::vector<uint64_t> v, uint16_t type = 3) {
-  tiff::Tag t;
-  t.code = code;
-  t.type_code = type;
-  t.count = v.size();
-  t.values = std::move(v);
-  return t;
-}
-
-tiff::Tag ascii_tag(uint16_t code, std::string s) {
-  tiff::Tag t;
-  t.code = code;
-  t.type_code = 2;
-  t.count = s.size() + 1;
-  t.values = std::move(s);
-  return t;
-}
+using testing::ascii_tag;
+using testing::uint_tag;
 
 ObjectOutcome sample_outcome() {
   ObjectOutcome o;

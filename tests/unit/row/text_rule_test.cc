@@ -8,22 +8,16 @@
 #include "row/row_json.h"
 #include "row/tag_json.h"
 #include "row/tag_values.h"
+#include "tag_fixtures.h"
 
 namespace td::row {
 namespace {
 
+using testing::ascii_tag;
+
 // The example: valid UTF-8 "Zürich … µm" then one invalid byte.
 const std::string kBytes = "Z\xc3\xbcrich \xe2\x80\xa6 \xc2\xb5m\xff";
 const std::string kText = "Z\u00fcrich \u2026 \u00b5m\\xFF";
-
-tiff::Tag ascii_tag(uint16_t code, std::string s) {
-  tiff::Tag t;
-  t.code = code;
-  t.type_code = 2;
-  t.count = s.size() + 1;
-  t.values = std::move(s);
-  return t;
-}
 
 ObjectOutcome outcome_with_text() {
   ObjectOutcome o;
