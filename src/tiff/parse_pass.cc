@@ -343,10 +343,14 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     }
     return false;
   };
-  if (auto it = cache_.find(offset); it != cache_.end()) {
+  // A cached IFD is replayed only when all it decoded fits this pass's budget; otherwise
+  // it is decoded afresh, so the verdict is the one a pass without the cache reaches
+  // (values that do not fit skipped with warnings; an error only if its entries do not).
+  if (auto it = cache_.find(offset); it != cache_.end() && [&] {
+        for (const ByteRange& r : it->second.spans) add_span(r.offset, r.length);
+        return fits(it->second.decoded_bytes);
+      }()) {
     HeaderReader::CachedIfd& cached = it->second;
-    for (const ByteRange& r : cached.spans) add_span(r.offset, r.length);
-    if (!fits_or_end(cached.decoded_bytes)) return std::nullopt;
     charge(cached.decoded_bytes);
     // Its warnings are its own; its index may differ from the pass that cached it.
     for (Warning w : cached.warnings) {
@@ -361,6 +365,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   const size_t needs_before = needs.size();
   const size_t warnings_before = header.warnings.size();
   ifd_tag_warnings_ = 0;
+  ifd_budget_skips_ = 0;
   ifd_read_end_ = 0;
   std::vector<ByteRange> spans;  // this IFD's ranges, kept with it in the cache
   ifd_spans_ = &spans;
@@ -478,7 +483,13 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
   }
   add_data_offset(first_data);
 
-  if (needs.size() == needs_before) {  // complete: later passes reuse it
+  // Complete, and nothing skipped for the memory budget: later passes reuse it. An IFD that
+  // reached the budget is decoded afresh each pass, against that pass's budget.
+  bool budget_reached = ifd_budget_skips_ > 0;
+  for (size_t w = warnings_before; w < header.warnings.size(); ++w) {
+    budget_reached |= header.warnings[w].kind == "metadata_budget_reached";
+  }
+  if (needs.size() == needs_before && !budget_reached) {
     std::sort(spans.begin(), spans.end(),
               [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
     std::vector<ByteRange> merged;
@@ -548,6 +559,7 @@ bool ParsePass::parse_entry(uint32_t index, const uint8_t* e, Ifd& ifd, DataStar
       return true;
     }
     if (needs.empty()) {
+      ++ifd_budget_skips_;  // counted even when the warning is only summed up
       warn("metadata_budget_reached", index, t.code,
            budget_message(where()) + "; the tag is kept, its value not loaded");
     }

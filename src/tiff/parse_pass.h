@@ -150,6 +150,7 @@ class ParsePass {
   std::deque<Ifd> partial_;        // IFDs still missing values (deque: stable addresses)
   uint64_t ifd_read_end_ = 0;      // one past the last byte read for the current IFD
   uint32_t ifd_tag_warnings_ = 0;  // tag warnings of the current IFD, listed or not
+  uint32_t ifd_budget_skips_ = 0;  // values of the current IFD skipped for the memory budget
   ByteCursor cursor_{ByteOrder::little};
   uint64_t header_size_ = 8;  // 16 for BigTIFF
 };
