@@ -338,5 +338,36 @@ TEST(Protocol, BudgetVerdictDoesNotDependOnHowBytesArrive) {
   }
 }
 
+// An IFD that reached the memory budget (values skipped, their warnings charged) and a
+// second IFD far away, so more passes follow the one that decoded IFD 0: the verdict must
+// be the same whether the bytes come in steps (known size or not) or all at once.
+TEST(Protocol, IfdAtTheBudgetReadsTheSameOverLaterPasses) {
+  TiffBuilder b;
+  b.add_ifd();
+  b.uints(tag::image_width, 3, {16});
+  for (uint16_t i = 0; i < 6000; ++i) b.field(static_cast<uint16_t>(40000 + i), 2, 60, 0);
+  b.set_next_ifd(0, 200000);
+  b.add_ifd(200000);
+  b.uints(tag::image_width, 3, {8});
+  b.pad_to(200100);
+  auto bytes = b.build();
+  HeaderReader all_at_once({}, bytes.size());
+  all_at_once.feed(0, bytes);
+  auto step = all_at_once.advance();
+  ASSERT_TRUE(step.header) << (step.error ? step.error->describe() : "asked for more");
+  const Header& once = *step.header;
+  ASSERT_EQ(once.ifds.size(), 1u);  // IFD 1 no longer fits: the chain ends on the budget
+  ASSERT_FALSE(once.warnings.empty());
+  EXPECT_EQ(once.warnings.back().kind, "metadata_budget_reached");  // IFD 1 does not fit
+  EXPECT_EQ(once.warnings.end()[-2].kind, "more_warnings");          // values of IFD 0 skipped
+  expect_same_header(once, parse_ok(bytes));                       // size known, in steps
+  for (uint64_t prefix : std::vector<uint64_t>{0, 1000, 80000}) {  // size unknown, in steps
+    SCOPED_TRACE("prefix " + std::to_string(prefix));
+    auto remote = read_size_unknown(bytes, prefix);
+    ASSERT_TRUE(remote.ok()) << remote.error().describe();
+    expect_same_header(once, *remote);
+  }
+}
+
 }  // namespace
 }  // namespace td::tiff
