@@ -36,8 +36,6 @@ class ParquetFileWriter final : public FileWriter {
         layout_(std::move(layout)),
         shredder_(layout_),
         options_(std::move(options)) {
-    columns_.reserve(layout_.leaves.size());
-    for (const LeafColumn& leaf : layout_.leaves) columns_.emplace_back(leaf);
   }
   ParquetFileWriter(const ParquetFileWriter&) = delete;
   ParquetFileWriter& operator=(const ParquetFileWriter&) = delete;
@@ -46,31 +44,37 @@ class ParquetFileWriter final : public FileWriter {
 
   Status write_row(const Value& row) override {
     if (auto st = usable(); !st.ok()) return st;
-    if (auto st = shredder_.shred(row, columns_); !st.ok()) return st;
-    ++rows_;
-    if (++rows_in_group_ >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
+    if (auto st = shredder_.shred(row, group_.mutable_columns()); !st.ok()) return st;
+    group_.add_rows(1);
+    return rows_added();
+  }
+
+  RowSink& rows() override { return builder_; }
+
+  Status rows_added() override {
+    if (auto st = usable(); !st.ok()) return st;
+    if (group_.num_rows() >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
     return Status::ok_status();
   }
 
   Status write_batch(const RowBatch& batch) override {
     if (auto st = usable(); !st.ok()) return st;
+    auto& columns = group_.mutable_columns();
     if (&batch.layout() != &layout_ && batch.layout().leaves.size() != layout_.leaves.size())
       return Error{ErrorKind::invalid_value, "batch built on another schema"};
-    for (size_t i = 0; i < columns_.size(); ++i) {
+    for (size_t i = 0; i < columns.size(); ++i) {
       if (batch.columns()[i].leaf().path != layout_.leaves[i].path)
         return Error{ErrorKind::invalid_value, "batch built on another schema"};
     }
     if (batch.num_rows() == 0) return Status::ok_status();
-    for (size_t i = 0; i < columns_.size(); ++i) columns_[i].append(batch.columns()[i]);
-    rows_ += batch.num_rows();
-    rows_in_group_ += batch.num_rows();
-    if (rows_in_group_ >= options_.row_group_rows || over_byte_budget()) return flush_row_group();
-    return Status::ok_status();
+    for (size_t i = 0; i < columns.size(); ++i) columns[i].append(batch.columns()[i]);
+    group_.add_rows(batch.num_rows());
+    return rows_added();
   }
 
   const SchemaLayout& layout() const override { return layout_; }
 
-  uint64_t rows_written() const override { return rows_; }
+  uint64_t rows_written() const override { return flushed_rows_ + group_.num_rows(); }
 
   Status close() override {
     if (closed_) return Status::ok_status();
@@ -81,7 +85,7 @@ class ParquetFileWriter final : public FileWriter {
     in.layout = &layout_;
     in.codec = options_.codec;
     in.row_groups = &row_groups_;
-    in.num_rows = static_cast<int64_t>(rows_);
+    in.num_rows = static_cast<int64_t>(flushed_rows_);
     in.created_by = full_created_by(options_.created_by);
     auto footer = serialize_file_metadata(in);
     if (!footer.ok()) return fail(footer.error());
@@ -116,25 +120,24 @@ class ParquetFileWriter final : public FileWriter {
 
   bool over_byte_budget() const {
     if (options_.row_group_bytes == 0) return false;
-    uint64_t bytes = 0;
-    for (const ColumnBuffer& col : columns_) bytes += col.buffered_bytes();
-    return bytes >= options_.row_group_bytes;
+    return group_.buffered_bytes() >= options_.row_group_bytes;
   }
 
   // One data page per column, then the buffers are emptied.
   Status flush_row_group() {
-    if (rows_in_group_ == 0) return Status::ok_status();
+    if (group_.num_rows() == 0) return Status::ok_status();
     RowGroupMeta rg;
-    rg.num_rows = static_cast<int64_t>(rows_in_group_);
+    rg.num_rows = static_cast<int64_t>(group_.num_rows());
     rg.file_offset = offset_;
-    for (ColumnBuffer& col : columns_) {
+    for (ColumnBuffer& col : group_.mutable_columns()) {
       auto meta = write_column_chunk(col);
       if (!meta.ok()) return fail(meta.error());
       rg.columns.push_back(std::move(*meta));
       col.clear();
     }
     row_groups_.push_back(std::move(rg));
-    rows_in_group_ = 0;
+    flushed_rows_ += group_.num_rows();
+    group_.clear();
     return Status::ok_status();
   }
 
@@ -169,12 +172,12 @@ class ParquetFileWriter final : public FileWriter {
   Shredder shredder_;
   WriterOptions options_;
   int64_t offset_ = 0;
-  std::vector<ColumnBuffer> columns_;
+  RowBatch group_{layout_};  // the open row group
+  RowBuilder builder_{group_};
   std::string body_;  // page body scratch, reused: see Compressor
   Compressor compressor_{options_.codec, options_.zstd_level};
   std::vector<RowGroupMeta> row_groups_;
-  uint64_t rows_ = 0;
-  uint64_t rows_in_group_ = 0;
+  uint64_t flushed_rows_ = 0;  // rows of the row groups written
   bool closed_ = false;
   std::optional<Error> failed_;
 };

@@ -1,6 +1,8 @@
 // Writes one Parquet file to an OutputSink (a file, or memory in tests):
 // open with a Schema, append rows, close.
-// Rows are shredded into column buffers as they arrive (Dremel levels);
+// Rows go into the open row group's column buffers (Dremel levels) as they
+// arrive: built there value by value (rows(), a RowBuilder), shredded from a
+// Value (write_row) or copied from a RowBatch (write_batch);
 // a row group is flushed every `row_group_rows` rows, as soon as its buffers
 // reach `row_group_bytes`, and at close. The file
 // is complete and valid only after close() returns ok.
@@ -41,6 +43,12 @@ class FileWriter {
   // layout() (else invalid_value, nothing written). The row-group bounds are
   // checked after the whole batch: a row group ends at a batch boundary.
   virtual Status write_batch(const RowBatch& batch) = 0;
+  // Builds rows straight into the open row group, with no copy: begin_row() ...
+  // end_row() on rows() (a RowBuilder), then rows_added() after each ended row;
+  // it closes the row group when row_group_rows or row_group_bytes is reached.
+  // Errors of rows_added: those of a failed or closed writer, io.
+  virtual RowSink& rows() = 0;
+  virtual Status rows_added() = 0;
   // The schema's leaves and levels: build RowBatches on it.
   virtual const SchemaLayout& layout() const = 0;
   virtual uint64_t rows_written() const = 0;

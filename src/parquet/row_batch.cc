@@ -24,7 +24,7 @@ void RowBuilder::fail(const std::string& message) {
   if (!error_) error_ = Error{ErrorKind::invalid_value, "row does not match the schema: " + message};
 }
 
-void RowBuilder::begin_row() {
+void RowBuilder::do_begin_row() {
   stack_.clear();
   error_.reset();
   marks_.resize(batch_.columns_.size());
@@ -32,7 +32,14 @@ void RowBuilder::begin_row() {
   stack_.push_back(Frame{});
 }
 
-Status RowBuilder::end_row() {
+void RowBuilder::do_abort_row() {
+  stack_.clear();
+  error_.reset();
+  for (size_t i = 0; i < marks_.size(); ++i) batch_.columns_[i].rollback(marks_[i]);
+  marks_.clear();
+}
+
+Status RowBuilder::do_end_row() {
   if (!error_ && (stack_.size() != 1 || stack_.back().next != batch_.layout_.roots.size()))
     fail("row ended with " + std::to_string(stack_.empty() ? 0 : stack_.back().next) + " of " +
          std::to_string(batch_.layout_.roots.size()) + " fields, or inside a nested value");
@@ -71,7 +78,7 @@ std::optional<RowBuilder::Slot> RowBuilder::next_slot(const char* what) {
   return Slot{&p.children[i % 2], rep, def};
 }
 
-void RowBuilder::null() {
+void RowBuilder::do_null() {
   auto s = next_slot("null");
   if (!s) return;
   if (!s->node->optional) return fail("null in required field " + s->node->name);
@@ -90,16 +97,16 @@ void RowBuilder::primitive(Physical physical, const char* what, auto add) {
   add(col, s->rep);
 }
 
-void RowBuilder::boolean(bool b) {
+void RowBuilder::do_boolean(bool b) {
   primitive(Physical::boolean, "boolean", [b](ColumnBuffer& c, int16_t rep) { c.add_bool(rep, b); });
 }
-void RowBuilder::int64(int64_t i) {
+void RowBuilder::do_int64(int64_t i) {
   primitive(Physical::int64, "int64", [i](ColumnBuffer& c, int16_t rep) { c.add_int(rep, i); });
 }
-void RowBuilder::float64(double d) {
+void RowBuilder::do_float64(double d) {
   primitive(Physical::double_, "double", [d](ColumnBuffer& c, int16_t rep) { c.add_double(rep, d); });
 }
-void RowBuilder::bytes(std::string_view s) {
+void RowBuilder::do_bytes(std::string_view s) {
   primitive(Physical::byte_array, "bytes", [s](ColumnBuffer& c, int16_t rep) { c.add_bytes(rep, s); });
 }
 
@@ -124,11 +131,11 @@ void RowBuilder::end(Node::Kind kind, const char* what) {
   stack_.pop_back();
 }
 
-void RowBuilder::begin_group() { begin(Node::Kind::group, "begin_group"); }
-void RowBuilder::end_group() { end(Node::Kind::group, "end_group"); }
-void RowBuilder::begin_list() { begin(Node::Kind::list, "begin_list"); }
-void RowBuilder::end_list() { end(Node::Kind::list, "end_list"); }
-void RowBuilder::begin_map() { begin(Node::Kind::map, "begin_map"); }
-void RowBuilder::end_map() { end(Node::Kind::map, "end_map"); }
+void RowBuilder::do_begin_group() { begin(Node::Kind::group, "begin_group"); }
+void RowBuilder::do_end_group() { end(Node::Kind::group, "end_group"); }
+void RowBuilder::do_begin_list() { begin(Node::Kind::list, "begin_list"); }
+void RowBuilder::do_end_list() { end(Node::Kind::list, "end_list"); }
+void RowBuilder::do_begin_map() { begin(Node::Kind::map, "begin_map"); }
+void RowBuilder::do_end_map() { end(Node::Kind::map, "end_map"); }
 
 }  // namespace td::parquet

@@ -1,24 +1,13 @@
 // Rows as typed column batches: a RowBatch holds one ColumnBuffer per leaf of
 // a schema (Dremel levels and PLAIN values, as the file will store them); a
-// RowBuilder appends rows to it value by value, as Arrow's builders and
-// parquet-mr's RecordConsumer do, with no per-row value tree. The file writer
-// takes a whole batch (FileWriter::write_batch).
-//
-// Building one row walks the schema in order (Parquet format: the Dremel
-// encoding of nested columns; a standard 3-level LIST and MAP as schema.h):
-//   begin_row()
-//     per top-level field, in order, exactly one of:
-//       null()                                   (optional fields only)
-//       boolean(b) | int64(i) | float64(d) | bytes(s)   (primitive)
-//       begin_group() <each field in order> end_group()
-//       begin_list() <0..n elements> end_list()
-//       begin_map() <key, value>* end_map()      (keys not null)
-//   end_row()
+// RowBuilder is the RowSink (row_sink.h) that appends rows to it value by
+// value, as Arrow's builders and parquet-mr's RecordConsumer do, with no
+// per-row value tree. The file writer builds its open row group this way
+// (FileWriter::open_rows) or takes a whole batch (FileWriter::write_batch).
 // A call that does not fit the schema at that point records an invalid_value
 // error; later calls of the row are ignored, end_row() returns the error and the
-// row leaves no trace. Values are not re-checked: text must already be valid
-// UTF-8 (STRING) or JSON (JSON), integers within the column's range — they are
-// produced that way where they are made.
+// row leaves no trace. Values are not re-checked (row_sink.h): integers must be
+// within the column's range, text valid where it is made.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +16,7 @@
 #include <vector>
 
 #include "parquet/column_buffer.h"
+#include "parquet/row_sink.h"
 #include "parquet/schema_layout.h"
 #include "util/status.h"
 
@@ -44,6 +34,10 @@ class RowBatch {
   size_t buffered_bytes() const;
   // Empties every column (capacity given back); the layout stays.
   void clear();
+  // For writers that fill the columns by other means (the Shredder): the
+  // columns, and the count of whole rows they added.
+  std::vector<ColumnBuffer>& mutable_columns() { return columns_; }
+  void add_rows(uint64_t n) { rows_ += n; }
 
  private:
   friend class RowBuilder;
@@ -52,25 +46,9 @@ class RowBatch {
   uint64_t rows_ = 0;
 };
 
-class RowBuilder {
+class RowBuilder final : public RowSink {
  public:
   explicit RowBuilder(RowBatch& batch) : batch_(batch) {}
-
-  void begin_row();
-  // ok, or the first mismatch of the row (then rolled back).
-  Status end_row();
-
-  void null();
-  void boolean(bool b);
-  void int64(int64_t i);
-  void float64(double d);
-  void bytes(std::string_view s);  // BYTE_ARRAY: binary, STRING or JSON text
-  void begin_group();
-  void end_group();
-  void begin_list();
-  void end_list();
-  void begin_map();
-  void end_map();
 
  private:
   struct Frame {
@@ -88,6 +66,21 @@ class RowBuilder {
   void begin(Node::Kind kind, const char* what);
   void end(Node::Kind kind, const char* what);
   void fail(const std::string& message);
+
+  void do_begin_row() override;
+  Status do_end_row() override;
+  void do_abort_row() override;
+  void do_null() override;
+  void do_boolean(bool b) override;
+  void do_int64(int64_t i) override;
+  void do_float64(double d) override;
+  void do_bytes(std::string_view s) override;
+  void do_begin_group() override;
+  void do_end_group() override;
+  void do_begin_list() override;
+  void do_end_list() override;
+  void do_begin_map() override;
+  void do_end_map() override;
 
   RowBatch& batch_;
   std::vector<Frame> stack_;

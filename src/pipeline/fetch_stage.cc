@@ -10,7 +10,7 @@
 namespace td::pipeline {
 
 void dispatch_fetches(store::Store& store, const HeadersOptions& options, size_t in_flight, RunState& st,
-                      BoundedQueue<WorkItem>& keys, Slots& slots, BoundedQueue<parquet::Value>& rows) {
+                      BoundedQueue<WorkItem>& keys, Slots& slots, BoundedQueue<row::ObjectOutcome>& outcomes) {
   while (auto item = keys.pop()) {
     slots.acquire();
     if (st.failed.load()) {
@@ -29,10 +29,8 @@ void dispatch_fetches(store::Store& store, const HeadersOptions& options, size_t
         // object alike: stop early with one clear error instead of crawling.
         if (outcome.error->kind == ErrorKind::config) st.fail(*outcome.error);
       }
-      parquet::Value row = row::build_row(outcome);
-      // Counted from the row: a header can still become an error row (its row budget).
-      if (row::row_is_error(row)) st.errors++;
-      if (!rows.push(std::move(row))) slots.release();  // writer gone after a failure
+      // The writer makes the row (straight into its column buffers) and counts it.
+      if (!outcomes.push(std::move(outcome))) slots.release();  // writer gone after a failure
     };
     if (item->error) {
       row::ObjectOutcome outcome;
@@ -44,7 +42,7 @@ void dispatch_fetches(store::Store& store, const HeadersOptions& options, size_t
     }
   }
   slots.wait_all_free(in_flight);
-  rows.close();
+  outcomes.close();
 }
 
 }  // namespace td::pipeline

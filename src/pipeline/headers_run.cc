@@ -39,13 +39,13 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
   const size_t in_flight = std::max<size_t>(1, options.n_consumers);
   Slots slots(in_flight);
   // Capacity >= objects in flight: a finished fetch never blocks the store's thread.
-  BoundedQueue<parquet::Value> rows(in_flight + 1);
+  BoundedQueue<row::ObjectOutcome> outcomes(in_flight + 1);
   log::debug("up to " + std::to_string(in_flight) + " objects in flight");
 
   std::thread lister([&] { run_lister(store, options, out, st, keys); });
 
   // Dispatcher: starts one fetch per key, at most `in_flight` at once.
-  std::thread dispatcher([&] { dispatch_fetches(store, options, in_flight, st, keys, slots, rows); });
+  std::thread dispatcher([&] { dispatch_fetches(store, options, in_flight, st, keys, slots, outcomes); });
 
   // Monitor: the progress line, and a watchdog so the run never hangs. Every
   // transfer has its own timeouts; this catches whatever slips past them.
@@ -54,7 +54,7 @@ Result<HeadersSummary> run_headers(store::Store& store, const HeadersOptions& op
 
   HeadersSummary summary;
   PartWriter writer(options.writer, options.write_chunk_size, out, summary.files);
-  write_rows(writer, in_flight, st, rows, keys, slots);
+  write_rows(writer, in_flight, st, outcomes, keys, slots);
   lister.join();
   dispatcher.join();
   finished = true;

@@ -11,15 +11,10 @@
 
 #include "parquet/file_writer.h"
 #include "pipeline/output_dir.h"
+#include "row/row_builder.h"
 #include "util/status.h"
 
 namespace td::pipeline {
-
-// The row written in place of `rejected`, a row the Parquet writer refused
-// (it does not match the schema): the object's listing facts (path, size,
-// last_modified, etag, requests, bytes_read, where they are well formed), no
-// header columns, error_kind `unwritable_row` and `why` as the error text.
-parquet::Value unwritable_row(const parquet::Value& rejected, const Error& why);
 
 class PartWriter {
  public:
@@ -28,11 +23,11 @@ class PartWriter {
              std::vector<std::string>& files);
   ~PartWriter();
 
-  enum class Written { row, error_row };
-  // Writes one row (row::row_schema() shape). A row the writer refuses is
-  // rolled back by it and replaced by its unwritable_row(): Written::error_row,
-  // the run goes on. Any other failure (I/O) is returned: the part is broken.
-  Result<Written> write(const parquet::Value& row);
+  // Makes the object's row straight into the open part's row group
+  // (row::append_row: a row the writer refuses becomes the object's
+  // `unwritable_row` error row, the run goes on) and says what kind it is.
+  // A failure to write (I/O) is returned: the part is broken.
+  Result<row::RowKind> write(const row::ObjectOutcome& outcome);
   // Completes and commits the open part. A run that wrote nothing still
   // yields one (empty) file, so the dataset and its schema are there to query.
   Status finish();

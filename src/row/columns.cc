@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bitset>
+#include <cstdio>
 
 #include "parquet/utf8.h"
 #include "row/geokeys_column.h"
@@ -15,7 +16,7 @@ namespace {
 using parquet::Logical;
 using parquet::Node;
 using parquet::Physical;
-using parquet::Value;
+using parquet::RowSink;
 namespace tag = tiff::tag;
 
 // Column types.
@@ -29,20 +30,19 @@ Node json_map(const char* name) {
 }
 
 // Fill functions. First-IFD columns read tag self.tags[0] of the first IFD.
-template <Value (*Get)(const tiff::Ifd&, uint16_t)>
-Value first_ifd(const FillContext& c, const Column& self) {
-  return c.ifd ? Get(*c.ifd, self.tags[0]) : Value();
+template <void (*Get)(const tiff::Ifd&, uint16_t, RowSink&)>
+void first_ifd(const FillContext& c, const Column& self, RowSink& out) {
+  if (!c.ifd) return out.null();
+  Get(*c.ifd, self.tags[0], out);
 }
-
-Value int_or_null(const std::optional<uint64_t>& v) { return v ? Value(static_cast<int64_t>(*v)) : Value(); }
 
 // Values whose JSON text is longer than this become not-loaded markers when the row is
 // over its memory budget: short ones cost less than the marker.
 constexpr size_t kShortValueJson = 64;
 
-Value other_tags(const FillContext& c, const Column&) {
-  if (!c.ifd) return {};
-  Value::Map entries;
+void other_tags(const FillContext& c, const Column&, RowSink& out) {
+  if (!c.ifd) return out.null();
+  out.begin_map();
   std::bitset<65536> seen;  // no allocation, and O(1) however many tags a hostile IFD holds
   for (const auto& t : c.ifd->tags) {
     // A repeated code keeps its first entry, as the columns (and libtiff) do.
@@ -53,40 +53,42 @@ Value other_tags(const FillContext& c, const Column&) {
       json = not_loaded_json(t);
       ++*c.values_shrunk;
     }
-    entries.emplace_back(Value(std::to_string(t.code)), Value(std::move(json)));
+    char code[8];
+    const int n = std::snprintf(code, sizeof code, "%u", static_cast<unsigned>(t.code));
+    out.bytes(std::string_view(code, static_cast<size_t>(n)));
+    out.bytes(json);
   }
-  return Value::map(std::move(entries));
+  out.end_map();
 }
 
-Value ifd_summaries(const FillContext& c, const Column&) {
-  if (!c.header) return {};
-  Value::List items;
-  items.reserve(c.header->ifds.size());
+void ifd_summaries(const FillContext& c, const Column&, RowSink& out) {
+  if (!c.header) return out.null();
+  const auto fields = ifd_fields();
+  out.begin_list();
   for (const auto& ifd : c.header->ifds) {
-    Value::Fields fields;
-    fields.reserve(ifd_fields().size());
-    for (const IfdField& f : ifd_fields()) fields.push_back(f.fill(ifd, f.tag));
-    items.push_back(Value::fields(std::move(fields)));
+    out.begin_group();
+    for (const IfdField& f : fields) f.fill(ifd, f.tag, out);
+    out.end_group();
   }
-  return Value::list(std::move(items));
+  out.end_list();
 }
 
-Value warnings_column(const FillContext& c, const Column&) {
-  if (!c.header) return {};
-  if (!c.values_shrunk || *c.values_shrunk == 0) return warnings_value(c.header->warnings);
+void warnings_column(const FillContext& c, const Column&, RowSink& out) {
+  if (!c.header) return out.null();
+  if (!c.values_shrunk || *c.values_shrunk == 0) return warnings_value(c.header->warnings, out);
   std::vector<tiff::Warning> warnings = c.header->warnings;
   const uint64_t span = c.header->span_bytes;
   warnings.push_back({"value_not_loaded", 0, std::nullopt,
                       std::to_string(*c.values_shrunk) + " values of other_tags are written as not_loaded: the row " +
                           "would take more than " + std::to_string(row_budget(span)) + " bytes of memory (8 x the " +
                           std::to_string(span) + " bytes the header occupies + 65536)"});
-  return warnings_value(warnings);
+  warnings_value(warnings, out);
 }
 
 std::vector<Column> make_columns() {
   std::vector<Column> t;
   auto add = [&t](Node node, const char* meaning, std::vector<uint16_t> tags,
-                  Value (*fill)(const FillContext&, const Column&)) {
+                  void (*fill)(const FillContext&, const Column&, RowSink&)) {
     t.push_back(Column{std::move(node), meaning, std::move(tags), fill});
   };
   auto first_string = [&](const char* name, uint16_t code, const char* what) {
@@ -99,21 +101,23 @@ std::vector<Column> make_columns() {
   add(Node::string("path", false),
       "key relative to the store root (or the `--keys` line); bytes that are not UTF-8 escaped as `\\xHH`, "
       "see \"Reliability guarantees\"",
-      {}, [](const FillContext& c, const Column&) {
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
         // Keys are bytes: escape_key keeps distinct keys distinct (Latin-1 did not).
-        return Value(parquet::escape_key(c.outcome.path.value_or(c.outcome.object.key)));
+        out.bytes(parquet::escape_key(c.outcome.path ? *c.outcome.path : c.outcome.object.key));
       });
   add(int64("size"), "object size in bytes, from the listing", {},
-      [](const FillContext& c, const Column&) { return int_or_null(c.outcome.object.size); });
+      [](const FillContext& c, const Column&, RowSink& out) { opt_int(c.outcome.object.size, out); });
   add(Node::primitive("last_modified", Physical::int64, Logical::timestamp_ms_utc),
-      "last modification time, from the listing", {}, [](const FillContext& c, const Column&) {
+      "last modification time, from the listing", {}, [](const FillContext& c, const Column&, RowSink& out) {
         const auto& ms = c.outcome.object.last_modified_ms;
-        return ms ? Value(*ms) : Value();
+        if (!ms) return out.null();
+        out.int64(*ms);
       });
   add(string("etag"), "entity tag, from the listing (null for local files)", {},
-      [](const FillContext& c, const Column&) {
+      [](const FillContext& c, const Column&, RowSink& out) {
         const auto& e = c.outcome.object.etag;
-        return e ? text(*e) : Value();
+        if (!e) return out.null();
+        text(*e, out);
       });
   // The reference tool's columns, from the first IFD.
   first_string("artist", tag::artist, "first IFD: Artist (315)");
@@ -155,22 +159,28 @@ std::vector<Column> make_columns() {
       "every GeoTIFF 1.1 key by name (`model_type`, `projected_type`, `citation`, …), plus `unknown` (map id → JSON); "
       "a repeated key gives the last entry (earlier ones in `unknown`), as libgeotiff; see \"What is kept when a file is damaged\"",
       {tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params},
-      [](const FillContext& c, const Column&) { return c.header ? geokeys_value(c.header->geokeys) : Value(); });
+      [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.header) return out.null();
+        geokeys_value(c.header->geokeys, out);
+      });
   add(json_map("other_tags"), "every other tag of the first IFD, by code (e.g. `42113` GDAL_NODATA), arrays in full; a value that was "
       "not loaded is `{\"not_loaded\": {\"type\": \"BYTE\", \"count\": 15198}}` (TIFF 6.0 type name), never null", {},
       other_tags);
   // Whole-file facts.
-  add(string("byte_order"), "`II` (little-endian) or `MM` (big-endian)", {}, [](const FillContext& c, const Column&) {
-    if (!c.header) return Value();
-    return Value(c.header->byte_order == tiff::ByteOrder::little ? "II" : "MM");
+  add(string("byte_order"), "`II` (little-endian) or `MM` (big-endian)", {}, [](const FillContext& c, const Column&, RowSink& out) {
+    if (!c.header) return out.null();
+    out.bytes(c.header->byte_order == tiff::ByteOrder::little ? "II" : "MM");
   });
   add(Node::primitive("bigtiff", Physical::boolean), "whether the file is a BigTIFF", {},
-      [](const FillContext& c, const Column&) { return c.header ? Value(c.header->bigtiff) : Value(); });
+      [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.header) return out.null();
+        out.boolean(c.header->bigtiff);
+      });
   add(int64("ifd_count"), "number of IFDs in the main chain (tifffile's `len(tif.pages)`); SubIFDs not counted",
-      {}, [](const FillContext& c, const Column&) {
-        if (!c.header) return Value();
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.header) return out.null();
         const auto& ifds = c.header->ifds;
-        return Value(static_cast<int64_t>(std::count_if(ifds.begin(), ifds.end(), [](const tiff::Ifd& i) { return !i.parent; })));
+        out.int64(std::count_if(ifds.begin(), ifds.end(), [](const tiff::Ifd& i) { return !i.parent; }));
       });
   {
     std::vector<Node> fields;
@@ -183,36 +193,45 @@ std::vector<Column> make_columns() {
     t.push_back(Column{Node::list("ifds", Node::group("element", std::move(fields))), meaning, {}, ifd_summaries});
   }
   add(string("gdal_structural_metadata"), "GDAL's COG layout block, when present", {},
-      [](const FillContext& c, const Column&) {
-        return c.header && c.header->gdal_structural_metadata ? text(*c.header->gdal_structural_metadata) : Value();
+      [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.header || !c.header->gdal_structural_metadata) return out.null();
+        text(*c.header->gdal_structural_metadata, out);
       });
   add(int64("header_bytes"),
       "bytes from the start of the file to the end of the last metadata byte: file header, every IFD, every "
       "tag value, strip/tile offset and byte-count arrays included (see \"`header_bytes` and `first_data_offset`\")",
-      {}, [](const FillContext& c, const Column&) {
-        return c.header ? Value(static_cast<int64_t>(c.header->metadata_end)) : Value();
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.header) return out.null();
+        out.int64(static_cast<int64_t>(c.header->metadata_end));
       });
   add(int64("first_data_offset"),
       "smallest non-zero strip/tile offset whose byte count is non-zero, over every IFD (empty tiles skipped); "
       "null when no IFD has image data",
-      {}, [](const FillContext& c, const Column&) { return c.header ? int_or_null(c.header->first_data_offset) : Value(); });
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.header) return out.null();
+        opt_int(c.header->first_data_offset, out);
+      });
   // What reading this header cost.
-  add(int64("requests"), "read requests made for this object", {}, [](const FillContext& c, const Column&) {
-    return Value(static_cast<int64_t>(c.outcome.cost.requests));
+  add(int64("requests"), "read requests made for this object", {}, [](const FillContext& c, const Column&, RowSink& out) {
+    out.int64(static_cast<int64_t>(c.outcome.cost.requests));
   });
-  add(int64("bytes_read"), "bytes read for this object", {}, [](const FillContext& c, const Column&) {
-    return Value(static_cast<int64_t>(c.outcome.cost.bytes_read));
+  add(int64("bytes_read"), "bytes read for this object", {}, [](const FillContext& c, const Column&, RowSink& out) {
+    out.int64(static_cast<int64_t>(c.outcome.cost.bytes_read));
   });
   add(string("error_kind"),
       "null on success; otherwise `not_tiff`, `truncated`, `limit_exceeded`, `invalid_value`, "
       "`not_found`, `permission_denied`, `not_a_file` (a key names a directory, FIFO, socket or device), `io`, "
       "`unwritable_row` (the Parquet writer refused the object's row; this row, with only its path, size, "
       "last_modified, etag and costs, stands in)",
-      {}, [](const FillContext& c, const Column&) {
-        return c.error ? Value(error_kind_name(c.error->kind)) : Value();
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.error) return out.null();
+        out.bytes(error_kind_name(c.error->kind));
       });
   add(string("error"), "what went wrong, null on success", {},
-      [](const FillContext& c, const Column&) { return c.error ? text(c.error->message) : Value(); });
+      [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.error) return out.null();
+        text(c.error->message, out);
+      });
   // Filled after other_tags, whose over-budget markers it reports.
   add(Node::list("warnings", Node::group("element", {Node::string("kind", false),
                                                      Node::primitive("ifd", Physical::int32, Logical::int32, false),
@@ -229,7 +248,7 @@ std::vector<IfdField> make_ifd_fields() {
   auto l = [](const char* name, uint16_t code) { return IfdField{int_list_of(name), code, int_list}; };
   // Where the IFD came from (tiff::Ifd): its main-chain index, or for a SubIFD the index in
   // `ifds` of its parent and its position in the parent's SubIFDs (null for main-chain IFDs).
-  auto origin = [](const char* name, Value (*fill)(const tiff::Ifd&, uint16_t)) {
+  auto origin = [](const char* name, void (*fill)(const tiff::Ifd&, uint16_t, RowSink&)) {
     return IfdField{int64(name), 0, fill};
   };
   // The origin fields come last, so the fields older files had keep their positions.
@@ -239,10 +258,9 @@ std::vector<IfdField> make_ifd_fields() {
           i("samples_per_pixel", tag::samples_per_pixel), l("bits_per_sample", tag::bits_per_sample),
           l("sample_format", tag::sample_format), i("planar_configuration", tag::planar_configuration),
           i("predictor", tag::predictor),
-          origin("chain_index", [](const tiff::Ifd& d, uint16_t) { return Value(static_cast<int64_t>(d.chain_index)); }),
-          origin("parent", [](const tiff::Ifd& d, uint16_t) { return d.parent ? Value(static_cast<int64_t>(*d.parent)) : Value(); }),
-          origin("subifd_index",
-                 [](const tiff::Ifd& d, uint16_t) { return d.subifd_index ? Value(static_cast<int64_t>(*d.subifd_index)) : Value(); })};
+          origin("chain_index", [](const tiff::Ifd& d, uint16_t, RowSink& out) { out.int64(d.chain_index); }),
+          origin("parent", [](const tiff::Ifd& d, uint16_t, RowSink& out) { opt_int(d.parent, out); }),
+          origin("subifd_index", [](const tiff::Ifd& d, uint16_t, RowSink& out) { opt_int(d.subifd_index, out); })};
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "parquet/row_sink.h"
 #include "parquet/schema.h"
 #include "row/row_builder.h"
 #include "tiff/header.h"
@@ -29,7 +30,7 @@ struct FillContext {
   const tiff::Header* header = nullptr;
   const tiff::Ifd* ifd = nullptr;  // the first IFD
   const Error* error = nullptr;
-  // Set by build_row when the row is over its memory budget (row_budget): other_tags
+  // Set by append_row when the row is over its memory budget (row_budget): other_tags
   // writes long values as not-loaded markers and counts them in *values_shrunk, and
   // the warnings column adds a value_not_loaded warning saying so.
   size_t* values_shrunk = nullptr;
@@ -39,8 +40,9 @@ struct Column {
   parquet::Node node;        // name, Parquet type, nullability (and children, if nested)
   std::string meaning;       // one line, as shown in the README
   std::vector<uint16_t> tags;  // first-IFD tags this column shows; kept out of other_tags
-  // The column's value for one row (null Value = SQL NULL). Must match `node`.
-  parquet::Value (*fill)(const FillContext& ctx, const Column& self) = nullptr;
+  // Gives `out` the column's value for one row: exactly one value shaped like
+  // `node` (null() = SQL NULL).
+  void (*fill)(const FillContext& ctx, const Column& self, parquet::RowSink& out) = nullptr;
 };
 
 // Every output column, in file order. Built once; lives for the process.
@@ -50,7 +52,8 @@ std::span<const Column> columns();
 struct IfdField {
   parquet::Node node;
   uint16_t tag = 0;
-  parquet::Value (*fill)(const tiff::Ifd& ifd, uint16_t tag) = nullptr;
+  // Gives `out` the field's value for `ifd` (one value shaped like `node`).
+  void (*fill)(const tiff::Ifd& ifd, uint16_t tag, parquet::RowSink& out) = nullptr;
 };
 
 // The per-IFD summary's fields, in order (the `ifds` list's struct).

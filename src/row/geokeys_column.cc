@@ -4,6 +4,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "row/tag_values.h"
 #include "tiff/tags.h"
@@ -14,7 +15,6 @@ namespace {
 using parquet::Logical;
 using parquet::Node;
 using parquet::Physical;
-using parquet::Value;
 
 Node int_node(const char* name) { return Node::primitive(name, Physical::int64, Logical::int64); }
 Node double_node(const char* name) { return Node::primitive(name, Physical::double_); }
@@ -34,28 +34,19 @@ nlohmann::json geokey_json(const tiff::GeoKey& key) {
       key.value);
 }
 
-// The key's value in its own field, or null when its type is not the expected one.
-Value typed_value(const tiff::GeoKeyInfo& info, const tiff::GeoKey& key) {
+// Whether the key's value has the type its own field expects.
+bool fits_field(const tiff::GeoKeyInfo& info, const tiff::GeoKey& key) {
   switch (info.kind) {
     case tiff::GeoKeyValueKind::short_:
-      if (auto* v = std::get_if<std::vector<uint64_t>>(&key.value); v && v->size() == 1)
-        return Value(static_cast<int64_t>((*v)[0]));
-      break;
+      if (auto* v = std::get_if<std::vector<uint64_t>>(&key.value)) return v->size() == 1;
+      return false;
     case tiff::GeoKeyValueKind::double_:
-      if (auto* v = std::get_if<std::vector<double>>(&key.value); v && v->size() == 1) return Value((*v)[0]);
-      break;
-    case tiff::GeoKeyValueKind::ascii:
-      if (auto* v = std::get_if<std::string>(&key.value)) return text(*v);
-      break;
-    case tiff::GeoKeyValueKind::double_list:
-      if (auto* v = std::get_if<std::vector<double>>(&key.value)) {
-        Value::List items;
-        for (double d : *v) items.emplace_back(d);
-        return Value::list(std::move(items));
-      }
-      break;
+      if (auto* v = std::get_if<std::vector<double>>(&key.value)) return v->size() == 1;
+      return false;
+    case tiff::GeoKeyValueKind::ascii: return std::holds_alternative<std::string>(key.value);
+    case tiff::GeoKeyValueKind::double_list: return std::holds_alternative<std::vector<double>>(key.value);
   }
-  return {};
+  return false;
 }
 
 }  // namespace
@@ -77,11 +68,9 @@ Node geokeys_node(const char* name) {
   return Node::group(name, std::move(fields));
 }
 
-Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
-  if (!dir) return {};
+void geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir, parquet::RowSink& out) {
+  if (!dir) return out.null();
   const auto table = tiff::geokey_table();
-  Value::Fields fields(table.size() + 1);
-  Value::Map unknown;
   static const auto field_of_id = [] {
     std::unordered_map<uint16_t, size_t> m;
     const auto t = tiff::geokey_table();
@@ -92,24 +81,54 @@ Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir) {
   // and tifffile's); the earlier ones go to `unknown`.
   std::unordered_map<uint16_t, size_t> last_of_id;
   for (size_t i = 0; i < dir->keys.size(); ++i) last_of_id[dir->keys[i].id] = i;
+  constexpr size_t kNone = SIZE_MAX;
+  std::vector<size_t> key_of_field(table.size(), kNone);
+  std::vector<size_t> unknown;  // unknown ids, earlier duplicates, values of an unexpected type
   for (size_t i = 0; i < dir->keys.size(); ++i) {
     const tiff::GeoKey& key = dir->keys[i];
     const tiff::GeoKeyInfo* info = tiff::geokey_info(key.id);
-    bool placed = false;
-    if (info && last_of_id.at(key.id) == i) {
-      Value& field = fields[field_of_id.at(key.id)];
-      field = typed_value(*info, key);
-      // A null value (its params tag missing, a warning says so) stays a null field.
-      placed = !field.is_null() || std::holds_alternative<std::monostate>(key.value);
-    }
-    // Unknown ids, earlier duplicates and values of an unexpected type are kept, not dropped.
-    if (!placed) {
-      unknown.emplace_back(Value(std::to_string(key.id)),
-                           Value(geokey_json(key).dump()));
+    // A null value (its params tag missing, a warning says so) stays a null field.
+    if (info && last_of_id.at(key.id) == i &&
+        (fits_field(*info, key) || std::holds_alternative<std::monostate>(key.value))) {
+      key_of_field[field_of_id.at(key.id)] = i;
+    } else {
+      unknown.push_back(i);
     }
   }
-  fields.back() = unknown.empty() ? Value() : Value::map(std::move(unknown));
-  return Value::fields(std::move(fields));
+  out.begin_group();
+  for (size_t f = 0; f < table.size(); ++f) {
+    if (key_of_field[f] == kNone) {
+      out.null();
+      continue;
+    }
+    const tiff::GeoKey& key = dir->keys[key_of_field[f]];
+    if (auto* u = std::get_if<std::vector<uint64_t>>(&key.value)) {
+      out.int64(static_cast<int64_t>((*u)[0]));
+    } else if (auto* s = std::get_if<std::string>(&key.value)) {
+      text(*s, out);
+    } else if (auto* d = std::get_if<std::vector<double>>(&key.value)) {
+      if (table[f].kind == tiff::GeoKeyValueKind::double_) {
+        out.float64((*d)[0]);
+      } else {
+        out.begin_list();
+        for (double v : *d) out.float64(v);
+        out.end_list();
+      }
+    } else {
+      out.null();
+    }
+  }
+  if (unknown.empty()) {
+    out.null();
+  } else {
+    out.begin_map();
+    for (size_t i : unknown) {
+      out.bytes(std::to_string(dir->keys[i].id));
+      out.bytes(geokey_json(dir->keys[i]).dump());
+    }
+    out.end_map();
+  }
+  out.end_group();
 }
 
 }  // namespace td::row

@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "parquet/schema.h"
+#include "parquet/row_sink.h"
 #include "tiff/header.h"
 
 namespace td::row {
@@ -13,7 +13,8 @@ namespace td::row {
 // The struct's schema node, named `name`.
 parquet::Node geokeys_node(const char* name);
 
-// The struct's value for a file's GeoKey directory; null when there is none.
-parquet::Value geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir);
+// The struct's value for a file's GeoKey directory, as one value of `out`; null
+// when there is none.
+void geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir, parquet::RowSink& out);
 
 }  // namespace td::row

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "parquet/row_sink.h"
 #include "parquet/schema.h"
 #include "store/store.h"
 #include "tiff/header.h"
@@ -28,22 +29,33 @@ struct ObjectOutcome {
   ReadCost cost;
 };
 
-// `path` is parquet::escape_key of outcome.path (else of the key): valid UTF-8,
-// one distinct, reversible text per distinct key.
-// A row holds tag values as JSON text (escapes, digits) and one Value per item, so it
-// can take several times the decoded header. A row whose values would take more than
-// row_budget(header->span_bytes) bytes of memory writes `other_tags` values longer than
-// a few bytes as not-loaded markers, with a value_not_loaded warning; only if it is still
-// over does it become an error row (limit_exceeded). Headers with span_bytes 0 (built by
-// hand, not read) are not checked.
+// What kind of row append_row wrote.
+enum class RowKind {
+  header,        // a header's row, nothing skipped
+  warned,        // a header's row with a non-null `warnings` column
+  error,         // an error row (non-null `error_kind`)
+};
+
+// Appends the object's row to `out`, one value per entry of the column table
+// (columns.h), and ends it. `path` is parquet::escape_key of outcome.path (else
+// of the key): valid UTF-8, one distinct, reversible text per distinct key.
+// A row holds tag values as JSON text (escapes, digits), so it can take several
+// times the decoded header. A row whose values would take more than
+// row_budget(header->span_bytes) bytes of memory (RowSink::row_bytes) writes
+// `other_tags` values longer than a few bytes as not-loaded markers, with a
+// value_not_loaded warning; only if it is still over does it become an error row
+// (limit_exceeded). Headers with span_bytes 0 (built by hand, not read) are not
+// checked. A row the sink refuses (end_row not ok: it does not fit the schema)
+// is replaced by the object's error row, error_kind `unwritable_row`: its
+// listing facts and costs, the refusal as `error`; never lost.
+RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out);
+
+// append_row's row as a Value tree (parquet::ValueTreeSink): for `info` and tests.
 parquet::Value build_row(const ObjectOutcome& outcome);
 
 // Memory a row may take for a header occupying `span_bytes` bytes: 8 x that + 64 KiB
 // (the decoded header's budget, tiff::Limits).
 uint64_t row_budget(uint64_t span_bytes);
-
-// Approximate memory of a Value tree: sizeof(Value) per node, plus heap strings and vectors.
-uint64_t value_bytes(const parquet::Value& value);
 
 // True when `row` (a build_row result) has a non-null `warnings` column.
 bool row_has_warnings(const parquet::Value& row);
@@ -52,8 +64,8 @@ bool row_has_warnings(const parquet::Value& row);
 // outcome's error, or a header whose row passed its memory budget.
 bool row_is_error(const parquet::Value& row);
 
-// The `warnings` column's value: one {kind, ifd, tag, message} per tiff::Warning;
-// null when there are none (never an empty list).
-parquet::Value warnings_value(const std::vector<tiff::Warning>& warnings);
+// The `warnings` column's value, as one value of `out`: one {kind, ifd, tag,
+// message} per tiff::Warning; null when there are none (never an empty list).
+void warnings_value(const std::vector<tiff::Warning>& warnings, parquet::RowSink& out);
 
 }  // namespace td::row

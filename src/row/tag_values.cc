@@ -6,71 +6,72 @@
 
 namespace td::row {
 
-using parquet::Value;
-
 std::string utf8(std::string s) {
   if (parquet::is_valid_utf8(s) && s.find('\\') == std::string::npos) return s;  // the common case, no copy
   return parquet::escape_key(s);
 }
 
-Value text(std::string s) { return Value(utf8(std::move(s))); }
-
-Value opt_int(const tiff::Ifd& ifd, uint16_t code) {
-  const tiff::Tag* t = ifd.find(code);
-  if (!t) return {};
-  auto v = t->first_uint();
-  if (!v) {
-    auto ints = t->as_ints();  // signed types
-    if (ints.empty()) return {};
-    return Value(ints[0]);
-  }
-  return Value(static_cast<int64_t>(*v));
+void text(std::string_view s, parquet::RowSink& out) {
+  if (parquet::is_valid_utf8(s) && s.find('\\') == std::string_view::npos) return out.bytes(s);  // no copy
+  out.bytes(parquet::escape_key(s));
 }
 
-Value opt_double(const tiff::Ifd& ifd, uint16_t code) {
-  const tiff::Tag* t = ifd.find(code);
-  if (!t) return {};
-  auto v = t->first_double();
-  return v ? Value(*v) : Value();
+void opt_int(const std::optional<uint64_t>& v, parquet::RowSink& out) {
+  if (v) return out.int64(static_cast<int64_t>(*v));
+  out.null();
 }
 
-Value opt_string(const tiff::Ifd& ifd, uint16_t code) {
+void opt_int(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out) {
   const tiff::Tag* t = ifd.find(code);
-  if (!t) return {};
-  if (auto* s = std::get_if<std::string>(&t->values)) return text(*s);
-  return {};
+  if (!t) return out.null();
+  if (auto v = t->first_uint()) return out.int64(static_cast<int64_t>(*v));
+  auto ints = t->as_ints();  // signed types
+  if (ints.empty()) return out.null();
+  out.int64(ints[0]);
 }
 
-namespace {
-template <typename Number>
-Value list_of(const std::vector<Number>& numbers) {
-  Value::List items;
-  items.reserve(numbers.size());
-  for (Number v : numbers) items.emplace_back(v);
-  return Value::list(std::move(items));
-}
-}  // namespace
-
-Value int_list(const tiff::Ifd& ifd, uint16_t code) {
+void opt_double(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out) {
   const tiff::Tag* t = ifd.find(code);
-  return t && t->loaded() ? list_of(t->as_ints()) : Value();
+  if (!t) return out.null();
+  if (auto v = t->first_double()) return out.float64(*v);
+  out.null();
 }
 
-Value double_list(const tiff::Ifd& ifd, uint16_t code) {
+void opt_string(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out) {
   const tiff::Tag* t = ifd.find(code);
-  return t && t->loaded() ? list_of(t->as_doubles()) : Value();
+  if (!t) return out.null();
+  if (auto* s = std::get_if<std::string>(&t->values)) return text(*s, out);
+  out.null();
 }
 
-Value bytes(const tiff::Ifd& ifd, uint16_t code) {
+void int_list(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out) {
   const tiff::Tag* t = ifd.find(code);
-  if (!t) return {};
-  if (auto* b = std::get_if<std::vector<uint8_t>>(&t->values)) return Value(std::string(b->begin(), b->end()));
+  if (!t || !t->loaded()) return out.null();
+  out.begin_list();
+  for (int64_t v : t->as_ints()) out.int64(v);
+  out.end_list();
+}
+
+void double_list(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t || !t->loaded()) return out.null();
+  out.begin_list();
+  for (double v : t->as_doubles()) out.float64(v);
+  out.end_list();
+}
+
+void bytes(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out) {
+  const tiff::Tag* t = ifd.find(code);
+  if (!t) return out.null();
+  if (auto* b = std::get_if<std::vector<uint8_t>>(&t->values))
+    return out.bytes(std::string_view(reinterpret_cast<const char*>(b->data()), b->size()));
   if (auto* u = std::get_if<std::vector<uint64_t>>(&t->values)) {  // JPEGTables stored as BYTE
     std::string s;
+    s.reserve(u->size());
     for (uint64_t v : *u) s.push_back(static_cast<char>(v));
-    return Value(s);
+    return out.bytes(s);
   }
-  return {};
+  out.null();
 }
 
 }  // namespace td::row

@@ -1,12 +1,15 @@
 // Typed views of one IFD's tags as row values: the building blocks the column
-// table's fill functions use. Each returns a null Value when the tag is absent
-// (or holds no values of the expected kind). Text is made valid UTF-8 here, once.
+// table's fill functions use. Each gives its sink (parquet::RowSink) exactly one
+// value: null when the tag is absent (or holds no values of the expected kind).
+// Text is made valid UTF-8 here, once.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
-#include "parquet/schema.h"
+#include "parquet/row_sink.h"
 #include "tiff/header.h"
 
 namespace td::row {
@@ -24,19 +27,22 @@ namespace td::row {
 // valid UTF-8 into mojibake once one byte was bad) and not U+FFFD (which lost
 // the byte).
 std::string utf8(std::string s);
-// utf8(s) as a row value.
-parquet::Value text(std::string s);
+// utf8(s) as one value of `out`.
+void text(std::string_view s, parquet::RowSink& out);
 
 // First value as an integer (unsigned or signed types), else null.
-parquet::Value opt_int(const tiff::Ifd& ifd, uint16_t code);
+void opt_int(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out);
 // First value as a double (RATIONALs divided), else null.
-parquet::Value opt_double(const tiff::Ifd& ifd, uint16_t code);
+void opt_double(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out);
 // ASCII value as UTF-8 text, else null.
-parquet::Value opt_string(const tiff::Ifd& ifd, uint16_t code);
+void opt_string(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out);
 // Every value as a list of integers / doubles; null when the tag is absent or not loaded.
-parquet::Value int_list(const tiff::Ifd& ifd, uint16_t code);
-parquet::Value double_list(const tiff::Ifd& ifd, uint16_t code);
+void int_list(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out);
+void double_list(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out);
 // BYTE / UNDEFINED values as raw bytes, else null.
-parquet::Value bytes(const tiff::Ifd& ifd, uint16_t code);
+void bytes(const tiff::Ifd& ifd, uint16_t code, parquet::RowSink& out);
+
+// An optional integer as one value (null when absent).
+void opt_int(const std::optional<uint64_t>& v, parquet::RowSink& out);
 
 }  // namespace td::row

@@ -17,7 +17,6 @@ namespace td::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-using parquet::Value;
 
 struct TempDir {
   fs::path path;
@@ -34,44 +33,41 @@ std::string slurp(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
-Value good_row(const std::string& key) {
+row::ObjectOutcome listed(const std::string& key) {
   row::ObjectOutcome o;
   o.object.key = key;
   o.object.size = 4096;
   o.object.last_modified_ms = 1700000000123;
   o.cost.requests = 1;
   o.cost.bytes_read = 512;
+  return o;
+}
+
+row::ObjectOutcome good(const std::string& key) {
+  row::ObjectOutcome o = listed(key);
   o.header = tiff::Header{};
   o.header->ifds.emplace_back();
-  return row::build_row(o);
+  return o;
 }
 
-// A row the writer refuses: a STRING column holding bytes that are not UTF-8.
-Value rejected_row(const std::string& key) {
-  Value row = good_row(key);
-  auto fields = std::get<Value::FieldsBox>(row.raw()).fields;
-  fields[row::column_index("image_description")] = Value(std::string("caf\xe9\xff", 5));
-  return Value::fields(std::move(fields));
-}
-
-const Value& column(const Value& row, const char* name) {
-  return std::get<Value::FieldsBox>(row.raw()).fields[row::column_index(name)];
-}
-
-TEST(PartWriter, ARejectedRowBecomesItsErrorRowAndTheRunGoesOn) {
+TEST(PartWriter, EveryObjectGetsItsRowAndIsRecordedAsDone) {
   TempDir dir;
   auto out = OutputDir::prepare(dir.path.string(), Shard{}, OutputMode::fresh);
   ASSERT_TRUE(out.ok()) << out.error().message;
   std::vector<std::string> files;
   {
     PartWriter writer(parquet::WriterOptions{}, 100, *out, files);
-    auto a = writer.write(good_row("a.tif"));
-    auto b = writer.write(rejected_row("b.tif"));
-    auto c = writer.write(good_row("c.tif"));
+    row::ObjectOutcome failed = listed("b.tif");
+    failed.error = Error{ErrorKind::truncated, "the file ends inside IFD 0"};
+    row::ObjectOutcome warned = good("c.tif");
+    warned.header->warnings.push_back({"tag_value_out_of_bounds", 0, 270, "past the end"});
+    auto a = writer.write(good("a.tif"));
+    auto b = writer.write(failed);
+    auto c = writer.write(warned);
     ASSERT_TRUE(a.ok() && b.ok() && c.ok()) << (b.ok() ? "" : b.error().message);
-    EXPECT_EQ(*a, PartWriter::Written::row);
-    EXPECT_EQ(*b, PartWriter::Written::error_row);
-    EXPECT_EQ(*c, PartWriter::Written::row);
+    EXPECT_EQ(*a, row::RowKind::header);
+    EXPECT_EQ(*b, row::RowKind::error);
+    EXPECT_EQ(*c, row::RowKind::warned);
     ASSERT_TRUE(writer.finish().ok());
   }
   ASSERT_EQ(files.size(), 1u);
@@ -83,18 +79,19 @@ TEST(PartWriter, ARejectedRowBecomesItsErrorRowAndTheRunGoesOn) {
   for (const auto& e : fs::directory_iterator(dir.path)) EXPECT_NE(e.path().extension(), ".tmp") << e.path();
 }
 
-TEST(PartWriter, TheErrorRowKeepsTheListingFacts) {
-  Value bad = rejected_row("dir/b.tif");
-  Value row = unwritable_row(bad, Error{ErrorKind::invalid_value, "text is not valid UTF-8"});
-  EXPECT_EQ(std::get<std::string>(column(row, "path").raw()), "dir/b.tif");
-  EXPECT_EQ(std::get<int64_t>(column(row, "size").raw()), 4096);
-  EXPECT_EQ(std::get<int64_t>(column(row, "last_modified").raw()), 1700000000123);
-  EXPECT_EQ(std::get<int64_t>(column(row, "requests").raw()), 1);
-  EXPECT_EQ(std::get<int64_t>(column(row, "bytes_read").raw()), 512);
-  EXPECT_EQ(std::get<std::string>(column(row, "error_kind").raw()), "unwritable_row");
-  EXPECT_NE(std::get<std::string>(column(row, "error").raw()).find("not valid UTF-8"), std::string::npos);
-  EXPECT_TRUE(column(row, "image_description").is_null());
-  EXPECT_TRUE(column(row, "ifd_count").is_null());
+TEST(PartWriter, PartsEndAtWriteChunkSize) {
+  TempDir dir;
+  auto out = OutputDir::prepare(dir.path.string(), Shard{}, OutputMode::fresh);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  std::vector<std::string> files;
+  {
+    PartWriter writer(parquet::WriterOptions{}, 2, *out, files);
+    for (const char* key : {"a.tif", "b.tif", "c.tif", "d.tif", "e.tif"}) ASSERT_TRUE(writer.write(good(key)).ok());
+    ASSERT_TRUE(writer.finish().ok());
+  }
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(slurp(out->keys_path(0)), "\"a.tif\"\n\"b.tif\"\n");
+  EXPECT_EQ(slurp(out->keys_path(2)), "\"e.tif\"\n");
 }
 
 void touch(const fs::path& p, const std::string& text = "x") { std::ofstream(p) << text; }

@@ -3,6 +3,7 @@
 // not enough becomes an error row, keeping the listing's columns and the cost.
 #include <gtest/gtest.h>
 
+#include "parquet/value_tree_sink.h"
 #include "row/row_builder.h"
 #include "row/row_json.h"
 
@@ -65,9 +66,15 @@ TEST(RowBudget, RowWithinBudgetIsKept) {
   EXPECT_TRUE(row_to_json(build_row(many_text_tags(0)))["error_kind"].is_null());
 }
 
-TEST(RowBudget, ValueBytesCountsHeapText) {
-  EXPECT_EQ(value_bytes(parquet::Value(int64_t{1})), sizeof(parquet::Value));
-  EXPECT_GE(value_bytes(parquet::Value(std::string(1000, 'x'))), sizeof(parquet::Value) + 1000);
+TEST(RowBudget, RowBytesCountsHeapText) {
+  parquet::ValueTreeSink sink;
+  sink.begin_row();
+  sink.int64(1);
+  EXPECT_EQ(sink.row_bytes(), sizeof(parquet::Value));
+  sink.bytes(std::string(1000, 'x'));
+  EXPECT_GE(sink.row_bytes(), 2 * sizeof(parquet::Value) + 1000);
+  sink.begin_row();
+  EXPECT_EQ(sink.row_bytes(), 0u);  // per row
   EXPECT_EQ(row_budget(1000), 8000u + 65536u);
 }
 
