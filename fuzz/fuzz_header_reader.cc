@@ -5,7 +5,8 @@
 //   3. read_header() under tiny limits, to reach the limit paths.
 // Beyond "no crash, no UB, no leak, no hang", 1 and 2 must agree: same success, and the
 // same IFDs, tags, GeoKeys, first_data_offset and warnings (kind, IFD, tag) when both
-// succeed.
+// succeed; and the row 1 makes straight into column buffers must equal the one made as
+// a Value tree and checked by the Shredder (row_paths_agree.h).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "row_paths_agree.h"  // tests/unit/row
 #include "tiff/header_reader.h"
 #include "tiff/tags.h"
 
@@ -133,6 +135,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (whole.ok()) {
     volatile size_t sink = touch_accessors(*whole);
     (void)sink;
+    // The row a hostile header makes, straight into column buffers, is what
+    // the Shredder's checks accept (UTF-8, JSON, shape) and what `info` shows.
+    td::row::ObjectOutcome outcome;
+    outcome.object.key = "fuzz.tif";
+    outcome.object.size = size;
+    outcome.header = std::move(*whole);
+    if (std::string why = td::row::testing::row_paths_disagree(outcome); !why.empty()) {
+      std::fprintf(stderr, "row paths disagree: %s\n", why.c_str());
+      std::abort();
+    }
   }
 
   Limits tiny;
