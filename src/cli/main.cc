@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "pipeline/run_cleanup.h"
+#include "util/version.h"
 
 // jemalloc's start-up options (unused without jemalloc): freed pages go back
 // to the kernel after 100 ms instead of 10 s, purged by jemalloc's own
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tiff-dumper: catalog TIFF/GeoTIFF/COG headers into Parquet, reading only header bytes."};
   app.footer(kExitCodes);
   app.require_subcommand(1);
+  app.set_version_flag("--version", td::tool_and_version(), "Print \"tiff-dumper VERSION\" and exit");
 
   td::cli::InfoArgs info;
   auto* info_cmd = app.add_subcommand("info", "Print the header of one local TIFF file as JSON.");

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end tests of `tiff-dumper headers` on local directories.
+"""End-to-end tests of `tiff-dumper headers` on local directories (and `--version`).
 
 Each test runs the real binary, then reads the Parquet output back with
 independent readers (DuckDB via tests/js/query.mjs, parquet-wasm via
@@ -572,8 +572,23 @@ def test_shards(binary):
         print("OK: 4 shards == whole run, each key once")
 
 
+def test_version(binary):
+    """`--version` prints the tool and the version CMake's project(VERSION) gives."""
+    import re
+    with open(os.path.join(REPO, "CMakeLists.txt")) as f:
+        version = re.search(r"project\(tiff_dumper VERSION ([0-9.]+)", f.read()).group(1)
+    r = run([binary, "--version"])
+    check(r.returncode == 0, f"--version exited {r.returncode}: {r.stderr}")
+    check(r.stdout == f"tiff-dumper {version}\n", f"--version printed {r.stdout!r}, expected 'tiff-dumper {version}'")
+    r = run([binary, "--help"])
+    check(r.returncode == 0 and "--version" in r.stdout, f"--help lacks --version: {r.stdout}")
+    print(f"OK: --version prints tiff-dumper {version}")
+
+
 def main():
     binary, name = sys.argv[1], sys.argv[2]
+    if name == "version":
+        return test_version(binary)  # needs no DuckDB
     if not os.path.isdir(os.path.join(JS, "node_modules")):
         print("SKIP: tests/js/node_modules missing (run scripts/install-deps)")
         sys.exit(SKIP)
