@@ -204,7 +204,13 @@ int run_headers_command(const HeadersArgs& args) {
   store_options.http.total_timeout_ms = static_cast<long>(
       std::clamp(args.stall_timeout_seconds * 1000.0 / (2.0 * (store_options.http.max_retries + 1)), 100.0, 60000.0));
   auto store = store::open_store(config.store_name, store_options);
-  if (!store.ok()) return usage_error(store.error().message);
+  if (!store.ok()) {
+    // Say where the store came from: the flag, the config file, or the key list.
+    std::string source = config.from_flags.count("name") ? std::string(flag_for_key("name")) + ": "
+                         : args.positionals.size() == 2 ? args.positionals[0] + ": store.name: "
+                                                        : "--keys (the store of the first key): ";
+    return usage_error(source + store.error().message);
+  }
   if (args.overwrite && args.resume) return usage_error("--overwrite and --resume cannot be combined");
   auto shard = choose_shard(args);
   if (!shard.ok()) return usage_error(shard.error().message);
@@ -268,10 +274,15 @@ int run_headers_command(const HeadersArgs& args) {
       for (const auto& i : items) out += (out.empty() ? "'" : ", '") + i + "'";
       return out;
     };
-    std::string where = config.prefixes.empty() ? "the whole store" : "prefix " + quoted(config.prefixes);
+    std::string where = config.prefixes.empty()             ? "the whole store"
+                        : config.from_flags.count("prefixes") ? std::string(flag_for_key("prefixes")) + " " +
+                                                                    quoted(config.prefixes)
+                                                              : "store.prefixes " + quoted(config.prefixes);
+    std::string suffix = args.suffixes.empty() ? "suffix " + quoted(options.suffixes) + " (the default)"
+                                               : "--suffix " + quoted(options.suffixes);
     std::string why = s.skipped > 0 ? " (" + std::to_string(s.skipped) + " objects listed, none with that suffix)"
                                     : " (the listing was empty)";
-    log::warn(where + " and suffix " + quoted(options.suffixes) + " matched no object" + why);
+    log::warn(where + " and " + suffix + " matched no object" + why);
   }
   std::error_code ec;
   std::string dir = fs::absolute(out_dir, ec).lexically_normal().string();

@@ -172,6 +172,8 @@ def test_hints(binary):
         r = run([binary, "headers", "--store", SAMPLES, out, "--concurrency", "20000"])
         check(r.returncode == 2 and "--concurrency (n_consumers) 20000 must be <= list_chunk_size (10000)" in r.stderr,
               r.stderr)
+        r = run([binary, "headers", "--store", "/nonexistent/dir", out])
+        check(r.returncode == 2 and "error: --store: store directory does not exist" in r.stderr, r.stderr)
         cfg = os.path.join(out, "..", os.path.basename(out) + ".yaml")
         with open(cfg, "w") as f:
             f.write(f"store:\n  name: {SAMPLES}\nconcurrency:\n  n_consumers: 20\n  list_chunk_size: 10\n"
@@ -237,11 +239,17 @@ def test_summary(binary):
         check(r.returncode == 0 and "duckdb" not in r.stderr and "warning:" not in r.stderr, r.stderr)
         # Nothing matched: a warning that names the prefix and the suffixes.
         r = run([binary, "headers", "--store", src, out, "--overwrite", "--prefix", "nope/"])
-        check(r.returncode == 0 and "warning: prefix 'nope/' and suffix '.tif', '.tiff' matched no object "
+        check(r.returncode == 0 and "warning: --prefix 'nope/' and suffix '.tif', '.tiff' (the default) matched no object "
               "(the listing was empty)" in r.stderr, r.stderr)
         r = run([binary, "headers", "--store", src, out, "--overwrite", "--suffix", ".jp2", "--quiet"])
-        check(r.returncode == 0 and "warning: the whole store and suffix '.jp2' matched no object "
+        check(r.returncode == 0 and "warning: the whole store and --suffix '.jp2' matched no object "
               "(4 objects listed, none with that suffix)" in r.stderr, r.stderr)
+        cfg = os.path.join(tmp, "c.yaml")
+        with open(cfg, "w") as f:
+            f.write(f"store:\n  name: {src}\n  prefixes: [x/, y/]\n")
+        r = run([binary, "headers", cfg, out, "--overwrite", "--quiet"])
+        check(r.returncode == 0 and "warning: store.prefixes 'x/', 'y/' and suffix '.tif', '.tiff' (the default) "
+              "matched no object (the listing was empty)" in r.stderr, r.stderr)
         print("OK: summary: " + summary)
 
 
