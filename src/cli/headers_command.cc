@@ -267,7 +267,10 @@ int run_headers_command(const HeadersArgs& args) {
     return exit_failed;
   }
   const auto& s = *result;
-  if (s.listed == 0 && s.other_shards == 0 && !args.keys_file) {
+  if (s.listed == 0 && s.other_shards == 0 && args.keys_file) {
+    log::warn("the key list " + (*args.keys_file == "-" ? std::string("on stdin") : *args.keys_file) +
+              " holds no keys");
+  } else if (s.listed == 0 && s.other_shards == 0) {
     // Nothing matched: most often a mistyped prefix or suffix.
     auto quoted = [](const std::vector<std::string>& items) {
       std::string out;

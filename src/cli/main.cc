@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "pipeline/run_cleanup.h"
+#include "util/redact.h"
 
 // jemalloc's start-up options (unused without jemalloc): freed pages go back
 // to the kernel after 100 ms instead of 10 s, purged by jemalloc's own
@@ -80,7 +81,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 // hint (CLI11 alone says "A subcommand is required"). Exit code, or -1: fine.
 int check_subcommand(int argc, char** argv, const std::vector<std::string>& known) {
   if (argc < 2 || argv[1][0] == '-') return -1;
-  std::string given = argv[1];
+  std::string given = td::redact(argv[1]);  // whatever was typed there, no secret echoed
   if (std::find(known.begin(), known.end(), given) != known.end()) return -1;
   std::string best;
   size_t best_distance = 3;  // at most 2 edits: "heders", "hedaers", "inf"

@@ -155,6 +155,8 @@ def test_stdin(binary):
               r.stderr)
         r = run([binary, "headers", "--keys", "-", out, "--overwrite"], input="# nothing\n")
         check(r.returncode == 2 and "holds no keys" in r.stderr, r.stderr)
+        r = run([binary, "headers", "--store", SAMPLES, "--keys", "-", out, "--overwrite"], input="# nothing\n")
+        check(r.returncode == 0 and "warning: the key list on stdin holds no keys" in r.stderr, r.stderr)
         print(f"OK: --keys - read {len(rows)} keys from stdin")
 
 
