@@ -10,7 +10,7 @@
 namespace td::cli {
 
 struct InfoArgs {
-  std::string path;                    // a local path or an object URL
+  std::vector<std::string> paths;      // local paths or object URLs (one or more)
   std::optional<std::string> config;   // YAML config for store options (credentials, endpoint)
   bool raw = false;
   uint64_t max_header_bytes = 16ull << 20;

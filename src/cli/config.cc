@@ -36,7 +36,25 @@ Result<size_t> positive_int(const std::string& path, const YAML::Node& node, con
   }
 }
 
+// Config keys that a `headers` flag can set or override.
+struct KeyFlag {
+  const char* key;
+  const char* flag;
+};
+constexpr KeyFlag kKeyFlags[] = {
+    {"name", "--store"},               // store.name
+    {"prefixes", "--prefix"},          // store.prefixes
+    {"n_consumers", "--concurrency"},  // concurrency.n_consumers
+};
+
 }  // namespace
+
+const char* flag_for_key(const std::string& key) {
+  for (const auto& kf : kKeyFlags) {
+    if (key == kf.key) return kf.flag;
+  }
+  return nullptr;
+}
 
 bool is_known_store_option(const std::string& key) {
   static const std::set<std::string> known = {
@@ -137,22 +155,27 @@ Result<Config> load_config(const std::string& path) {
 
 Status validate_config(const Config& c) {
   auto fail = [](const std::string& m) { return Status(Error{ErrorKind::config, m}); };
-  auto n = [](size_t v) { return std::to_string(v); };
+  // "n_consumers (20)" from a file or the default; "--concurrency (n_consumers) 20" from a flag.
+  auto n = [&](const char* key, size_t v) {
+    const char* flag = flag_for_key(key);
+    if (flag && c.from_flags.count(key)) return std::string(flag) + " (" + key + ") " + std::to_string(v);
+    return std::string(key) + " (" + std::to_string(v) + ")";
+  };
   if (c.n_consumers > c.list_chunk_size) {
-    return fail("n_consumers (" + n(c.n_consumers) + ") must be <= list_chunk_size (" + n(c.list_chunk_size) + ")");
+    return fail(n("n_consumers", c.n_consumers) + " must be <= " + n("list_chunk_size", c.list_chunk_size));
   }
   if (c.max_buffer_size < c.list_chunk_size) {
-    return fail("max_buffer_size (" + n(c.max_buffer_size) + ") must be >= list_chunk_size (" + n(c.list_chunk_size) + ")");
+    return fail(n("max_buffer_size", c.max_buffer_size) + " must be >= " + n("list_chunk_size", c.list_chunk_size));
   }
   if (c.max_buffer_size % c.list_chunk_size != 0) {
-    return fail("max_buffer_size (" + n(c.max_buffer_size) + ") must be a multiple of list_chunk_size (" +
-                n(c.list_chunk_size) + ")");
+    return fail(n("max_buffer_size", c.max_buffer_size) + " must be a multiple of " +
+                n("list_chunk_size", c.list_chunk_size));
   }
   if (c.write_chunk_size < c.list_chunk_size) {
-    return fail("write_chunk_size (" + n(c.write_chunk_size) + ") must be >= list_chunk_size (" + n(c.list_chunk_size) + ")");
+    return fail(n("write_chunk_size", c.write_chunk_size) + " must be >= " + n("list_chunk_size", c.list_chunk_size));
   }
   if (c.write_chunk_size > c.max_buffer_size) {
-    return fail("write_chunk_size (" + n(c.write_chunk_size) + ") must be <= max_buffer_size (" + n(c.max_buffer_size) + ")");
+    return fail(n("write_chunk_size", c.write_chunk_size) + " must be <= " + n("max_buffer_size", c.max_buffer_size));
   }
   return Status();
 }

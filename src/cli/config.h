@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,14 @@ struct Config {
   size_t list_chunk_size = 10000;
   size_t max_buffer_size = 1000000;
   size_t write_chunk_size = 100000;
+  // Config keys whose value came from a command-line flag (flag_for_key), so
+  // messages name the flag the user typed.
+  std::set<std::string> from_flags;
 };
+
+// The flag that sets a config key ("n_consumers" -> "--concurrency"), or
+// nullptr: the one table of config keys and their flags.
+const char* flag_for_key(const std::string& key);
 
 // Reads and checks key names and types (not the cross-field rules).
 Result<Config> load_config(const std::string& path);

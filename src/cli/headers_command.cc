@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "cli/config.h"
@@ -85,24 +86,62 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The store named by the first key line of a key list (a full URL or an absolute path).
-Result<std::string> store_from_key_list(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Error{ErrorKind::config, "cannot read key list " + path};
+// The store named by the first key line of a key list (a full URL or an
+// absolute path). For stdin ("-"), the lines read up to and including that
+// line are appended to `preread`, for the lister to read first.
+Result<std::string> store_from_key_list(const std::string& path, std::string& preread) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path);
+    if (!file) return Error{ErrorKind::config, "cannot read key list " + path};
+    in = &file;
+  }
+  const std::string name = path == "-" ? "on stdin" : path;
   std::string line;
-  while (std::getline(in, line)) {
+  while (std::getline(*in, line)) {
+    if (path == "-") preread += line + "\n";
     auto entry = pipeline::key_list_entry(line);
     if (!entry) continue;
     line = *entry;
     auto location = store::split_object_url(line);
     if (!location.ok() || (line.find("://") == std::string::npos && line[0] != '/')) {
-      return Error{ErrorKind::config, "key list " + path + " starts with '" + line +
+      return Error{ErrorKind::config, "key list " + name + " starts with '" + line +
                                           "', which is not a URL or absolute path: give the store with --store or a CONFIG"};
     }
     // Local keys are resolved against the filesystem root so any absolute path fits.
     return location->store_url.rfind("/", 0) == 0 && line[0] == '/' ? std::string("/") : location->store_url;
   }
-  return Error{ErrorKind::config, "key list " + path + " holds no keys; give the store with --store or a CONFIG"};
+  return Error{ErrorKind::config, "key list " + name + " holds no keys; give the store with --store or a CONFIG"};
+}
+
+// "1.2 MiB": a byte count for people.
+std::string human_bytes(uint64_t n) {
+  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double v = static_cast<double>(n);
+  int u = 0;
+  while (v >= 1024 && u < 5) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  else std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+  return buf;
+}
+
+// TD_PROGRESS_INTERVAL_S: seconds between plain progress lines when stderr is
+// not a terminal (default 30; 0: none).
+Result<double> progress_interval() {
+  const char* v = std::getenv("TD_PROGRESS_INTERVAL_S");
+  if (!v || !*v) return 30.0;
+  char* end = nullptr;
+  double s = std::strtod(v, &end);
+  if (*end || !(s >= 0) || s > 1e9) {
+    return Error{ErrorKind::config, std::string("TD_PROGRESS_INTERVAL_S must be a number of seconds >= 0, got '") + v +
+                                        "'"};
+  }
+  return s;
 }
 
 }  // namespace
@@ -126,18 +165,30 @@ int run_headers_command(const HeadersArgs& args) {
   } else {
     return usage_error("expected [CONFIG] OUT_DIR (see --help)");
   }
-  if (args.store) config.store_name = *args.store;
+  if (args.store) {
+    config.store_name = *args.store;
+    config.from_flags.insert("name");
+  }
+  std::string keys_preread;
   if (config.store_name.empty()) {
     // --keys without a store: the store is the one holding the first key's URL.
-    auto derived = store_from_key_list(*args.keys_file);
+    auto derived = store_from_key_list(*args.keys_file, keys_preread);
     if (!derived.ok()) return usage_error(derived.error().message);
     config.store_name = *derived;
   }
-  if (!args.prefixes.empty()) config.prefixes = args.prefixes;
-  if (args.concurrency) config.n_consumers = *args.concurrency;
+  if (!args.prefixes.empty()) {
+    config.prefixes = args.prefixes;
+    config.from_flags.insert("prefixes");
+  }
+  if (args.concurrency) {
+    config.n_consumers = *args.concurrency;
+    config.from_flags.insert("n_consumers");
+  }
   if (config.n_consumers == 0) return usage_error("--concurrency must be at least 1");
   if (Status s = validate_config(config); !s.ok()) return usage_error(s.error().message);
 
+  auto interval = progress_interval();
+  if (!interval.ok()) return usage_error(interval.error().message);
   auto codec = parquet::parse_codec(args.compression);
   if (!codec.ok()) return usage_error(codec.error().message);
 
@@ -153,7 +204,13 @@ int run_headers_command(const HeadersArgs& args) {
   store_options.http.total_timeout_ms = static_cast<long>(
       std::clamp(args.stall_timeout_seconds * 1000.0 / (2.0 * (store_options.http.max_retries + 1)), 100.0, 60000.0));
   auto store = store::open_store(config.store_name, store_options);
-  if (!store.ok()) return usage_error(store.error().message);
+  if (!store.ok()) {
+    // Say where the store came from: the flag, the config file, or the key list.
+    std::string source = config.from_flags.count("name") ? std::string(flag_for_key("name")) + ": "
+                         : args.positionals.size() == 2 ? args.positionals[0] + ": store.name: "
+                                                        : "--keys (the store of the first key): ";
+    return usage_error(source + store.error().message);
+  }
   if (args.overwrite && args.resume) return usage_error("--overwrite and --resume cannot be combined");
   auto shard = choose_shard(args);
   if (!shard.ok()) return usage_error(shard.error().message);
@@ -173,6 +230,7 @@ int run_headers_command(const HeadersArgs& args) {
   pipeline::HeadersOptions options;
   options.prefixes = config.prefixes;
   if (args.keys_file) options.keys_file = *args.keys_file;
+  options.keys_preread = std::move(keys_preread);
   options.store_url = config.store_name;
   for (const auto& s : args.suffixes.empty() ? std::vector<std::string>{".tif", ".tiff"} : args.suffixes) {
     options.suffixes.push_back(lower(s));
@@ -198,7 +256,9 @@ int run_headers_command(const HeadersArgs& args) {
   options.fetch.first_read_bytes = args.first_read_bytes;
   options.fetch.limits.max_bytes = args.max_header_bytes;
   options.fetch.limits.max_ifds = args.max_ifds;
+  // A live line on a terminal; in a log (Slurm, Kubernetes, CI), a plain line every 30 s.
   options.show_progress = !args.quiet && ::isatty(STDERR_FILENO);
+  if (!args.quiet && !options.show_progress) options.progress_interval_seconds = *interval;
 
   log::debug("store " + config.store_name + ", " + std::to_string(options.prefixes.size()) + " prefixes");
   auto result = pipeline::run_headers(**store, options, *out);
@@ -207,17 +267,55 @@ int run_headers_command(const HeadersArgs& args) {
     return exit_failed;
   }
   const auto& s = *result;
+  if (s.listed == 0 && s.other_shards == 0 && args.keys_file) {
+    log::warn("the key list " + (*args.keys_file == "-" ? std::string("on stdin") : *args.keys_file) +
+              " holds no keys");
+  } else if (s.listed == 0 && s.other_shards == 0) {
+    // Nothing matched: most often a mistyped prefix or suffix.
+    auto quoted = [](const std::vector<std::string>& items) {
+      std::string out;
+      for (const auto& i : items) out += (out.empty() ? "'" : ", '") + i + "'";
+      return out;
+    };
+    std::string where = config.prefixes.empty()             ? "the whole store"
+                        : config.from_flags.count("prefixes") ? std::string(flag_for_key("prefixes")) + " " +
+                                                                    quoted(config.prefixes)
+                                                              : "store.prefixes " + quoted(config.prefixes);
+    std::string suffix = args.suffixes.empty() ? "suffix " + quoted(options.suffixes) + " (the default)"
+                                               : "--suffix " + quoted(options.suffixes);
+    std::string why = s.skipped > 0 ? " (" + std::to_string(s.skipped) + " objects listed, none with that suffix)"
+                                    : " (the listing was empty)";
+    log::warn(where + " and " + suffix + " matched no object" + why);
+  }
+  std::error_code ec;
+  std::string dir = fs::absolute(out_dir, ec).lexically_normal().string();
+  if (ec || dir.empty()) dir = out_dir;
+  if (!dir.empty() && dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  uint64_t written = 0;
+  for (const auto& f : s.files) {
+    auto size = fs::file_size(f, ec);
+    if (!ec) written += size;
+  }
+  if (s.errors > 0) {
+    char pattern[40] = "/*.parquet";  // this shard's parts only
+    if (shard->sharded) std::snprintf(pattern, sizeof pattern, "/part-s%04u-*.parquet", shard->index);
+    std::string glob = dir + pattern;
+    std::string quoted;
+    for (char c : glob) quoted += c == '\'' ? std::string("''") : std::string(1, c);  // SQL string literal
+    log::warn(std::to_string(s.errors) + " objects are error rows; list them with: duckdb -c \"SELECT path, "
+              "error_kind, error FROM read_parquet('" + quoted + "') WHERE error IS NOT NULL\"");
+  }
   std::string extra;
   if (s.resumed) extra += ", already done (resumed) " + std::to_string(s.resumed);
   if (shard->sharded) extra += ", other shards " + std::to_string(s.other_shards);
   std::fprintf(stderr,
-               "summary: listed %llu, ok %llu, errors %llu, skipped (suffix) %llu%s, requests %llu, bytes read %llu, "
-               "files %zu, elapsed %.2fs, %.0f headers/s, objects with warnings %llu\n",
+               "summary: listed %llu, ok %llu, errors %llu, skipped (suffix) %llu%s, requests %llu, bytes read %llu "
+               "(%s), files %zu (%s) in %s, elapsed %.2fs, %.0f headers/s, objects with warnings %llu\n",
                static_cast<unsigned long long>(s.listed), static_cast<unsigned long long>(s.ok),
                static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.skipped), extra.c_str(),
                static_cast<unsigned long long>(s.requests), static_cast<unsigned long long>(s.bytes_read),
-               s.files.size(), s.elapsed_seconds,
-               s.elapsed_seconds > 0 ? (s.ok + s.errors) / s.elapsed_seconds : 0.0,
+               human_bytes(s.bytes_read).c_str(), s.files.size(), human_bytes(written).c_str(), redact(dir).c_str(),
+               s.elapsed_seconds, s.elapsed_seconds > 0 ? (s.ok + s.errors) / s.elapsed_seconds : 0.0,
                static_cast<unsigned long long>(s.with_warnings));
   return s.errors > 0 ? exit_object_errors : exit_ok;
 }

@@ -2,6 +2,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <variant>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
@@ -14,14 +16,65 @@
 namespace td::cli {
 
 namespace {
-void print_error(const Error& e) {
-  // One line: newlines inside a message would break log parsing.
-  std::string line = e.describe();
+// One line: "error: [PATH: ]KIND: message" (newlines inside a message would break log parsing).
+void print_error(const Error& e, const std::string& path = "") {
+  std::string line = (path.empty() ? "" : store::redact_store_url(path) + ": ") + e.describe();
   for (char& c : line) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   std::fprintf(stderr, "error: %s\n", redact(line).c_str());  // no secret, whatever built the message
 }
+
+// The document for one file, or the exit code of its failure (reported).
+// `stores` keeps the stores opened so far, by URL.
+std::variant<nlohmann::ordered_json, int> info_one(const InfoArgs& args, const std::string& path,
+                                                   const std::map<std::string, std::string>& store_config,
+                                                   std::map<std::string, std::unique_ptr<store::Store>>& stores,
+                                                   const std::string& label) {
+  auto location = store::split_object_url(path);
+  if (!location.ok()) {
+    print_error(location.error(), label);
+    return exit_usage;
+  }
+  auto& slot = stores[location->store_url];
+  if (!slot) {
+    store::StoreOptions store_options;
+    store_options.concurrency = 1;
+    store_options.config = store_config;
+    store_options.http.max_discard_bytes = args.max_discard_bytes.value_or(4 * args.max_header_bytes);
+    auto opened = store::open_store(location->store_url, store_options);
+    if (!opened.ok()) {
+      stores.erase(location->store_url);
+      print_error(opened.error(), label);
+      return exit_usage;
+    }
+    slot = std::move(*opened);
+  }
+  store::Store& store = *slot;
+  store::ObjectInfo object;
+  object.key = location->key;
+  if (path.find("://") == std::string::npos || path.rfind("file://", 0) == 0) {
+    // Local: stat first, so a directory or missing file is a clear error.
+    auto info = store.stat(location->key);
+    if (!info.ok()) {
+      print_error(info.error(), label);
+      return exit_object_errors;
+    }
+    object = *info;
+  }
+  pipeline::FetchOptions fetch;
+  fetch.limits.max_bytes = args.max_header_bytes;
+  fetch.limits.max_ifds = args.max_ifds;
+  row::ObjectOutcome outcome = pipeline::fetch_header(store, object, fetch);
+  if (outcome.error) {
+    print_error(*outcome.error, label);
+    return exit_object_errors;
+  }
+  if (args.raw) return row::header_to_raw_json(*outcome.header);
+  outcome.object.key = store::redact_store_url(path);  // `path` as the user named it, minus any secret
+  return row::row_to_json(row::build_row(outcome));
+}
+
 }  // namespace
 
 int run_info(const InfoArgs& args) {
@@ -34,49 +87,36 @@ int run_info(const InfoArgs& args) {
     }
     store_config = config->store_options;
   }
-  auto location = store::split_object_url(args.path);
-  if (!location.ok()) {
-    print_error(location.error());
-    return exit_usage;
+  std::map<std::string, std::unique_ptr<store::Store>> stores;
+  const auto handler = nlohmann::ordered_json::error_handler_t::replace;
+  if (args.paths.size() == 1) {
+    // One file: one pretty-printed document (unchanged since the first release).
+    auto doc = info_one(args, args.paths[0], store_config, stores, "");
+    if (auto* code = std::get_if<int>(&doc)) return *code;
+    std::cout << std::get<0>(doc).dump(2, ' ', false, handler) << "\n";
+    return exit_ok;
   }
-  store::StoreOptions store_options;
-  store_options.concurrency = 1;
-  store_options.config = store_config;
-  store_options.http.max_discard_bytes = args.max_discard_bytes.value_or(4 * args.max_header_bytes);
-  auto opened = store::open_store(location->store_url, store_options);
-  if (!opened.ok()) {
-    print_error(opened.error());
-    return exit_usage;
-  }
-  store::Store& store = **opened;
-  store::ObjectInfo object;
-  object.key = location->key;
-  if (args.path.find("://") == std::string::npos || args.path.rfind("file://", 0) == 0) {
-    // Local: stat first, so a directory or missing file is a clear error.
-    auto info = store.stat(location->key);
-    if (!info.ok()) {
-      print_error(info.error());
-      return exit_object_errors;
+  // Several files: JSON Lines, one compact document per file, in the order
+  // given (`jq`, `duckdb read_json`, `grep` take it as it comes); a file that
+  // fails prints `error: PATH: ...` on stderr instead, and the rest go on.
+  int failures = 0;
+  for (const auto& path : args.paths) {
+    auto doc = info_one(args, path, store_config, stores, path);
+    if (std::holds_alternative<int>(doc)) {
+      ++failures;
+      continue;
     }
-    object = *info;
+    auto& json = std::get<0>(doc);
+    if (args.raw) {  // the raw dump has no path of its own: put it first
+      nlohmann::ordered_json with_path;
+      with_path["path"] = store::redact_store_url(path);
+      for (auto& [k, v] : json.items()) with_path[k] = std::move(v);
+      json = std::move(with_path);
+    }
+    std::cout << json.dump(-1, ' ', false, handler) << "\n";
   }
-  pipeline::FetchOptions fetch;
-  fetch.limits.max_bytes = args.max_header_bytes;
-  fetch.limits.max_ifds = args.max_ifds;
-  row::ObjectOutcome outcome = pipeline::fetch_header(store, object, fetch);
-  if (outcome.error) {
-    print_error(*outcome.error);
-    return exit_object_errors;
-  }
-  nlohmann::ordered_json out;
-  if (args.raw) {
-    out = row::header_to_raw_json(*outcome.header);
-  } else {
-    outcome.object.key = store::redact_store_url(args.path);  // `path` as the user named it, minus any secret
-    out = row::row_to_json(row::build_row(outcome));
-  }
-  std::cout << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
-  return exit_ok;
+  std::cout.flush();
+  return failures > 0 ? exit_object_errors : exit_ok;
 }
 
 }  // namespace td::cli

@@ -1,9 +1,15 @@
 // tiff-dumper: catalog TIFF headers from a store into Parquet.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "pipeline/run_cleanup.h"
+#include "util/redact.h"
 #include "util/version.h"
 
 // jemalloc's start-up options (unused without jemalloc): freed pages go back
@@ -50,7 +56,54 @@ const char* kHeadersHelp =
     "Each complete part has a hidden keys record (.part-NNNNN.parquet.keys) used by\n"
     "--resume; _SUCCESS.json (sharded: _SUCCESS-sNNNN.json, parts part-sNNNN-NNNNN.parquet)\n"
     "is written last, with the counts, when the run is complete.\n"
-    "A progress line is shown on a terminal; a summary is always printed to stderr.\n";
+    "Progress: a live line on a terminal (with an ETA once the number of objects is\n"
+    "known); when stderr is not a terminal (Slurm, Kubernetes, CI logs), a plain line\n"
+    "`info: progress: listed N, done N, errors N, R headers/s, elapsed T` every 30 s\n"
+    "(environment TD_PROGRESS_INTERVAL_S=SECONDS changes it, 0 turns it off). --quiet:\n"
+    "neither. A summary (counts, bytes, the output directory) always ends the run.\n";
+
+// Levenshtein distance, for "did you mean" hints.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first argument names the subcommand; an unknown one is an error with a
+// hint (CLI11 alone says "A subcommand is required"). Exit code, or -1: fine.
+int check_subcommand(int argc, char** argv, const std::vector<std::string>& known) {
+  if (argc < 2 || argv[1][0] == '-') return -1;
+  std::string given = td::redact(argv[1]);  // whatever was typed there, no secret echoed
+  if (std::find(known.begin(), known.end(), given) != known.end()) return -1;
+  std::string best;
+  size_t best_distance = 3;  // at most 2 edits: "heders", "hedaers", "inf"
+  for (const auto& k : known) {
+    size_t d = edit_distance(given, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  if (!best.empty()) {
+    std::fprintf(stderr, "error: unknown subcommand '%s'; did you mean '%s'? (subcommands: %s; see --help)\n",
+                 given.c_str(), best.c_str(), list.c_str());
+  } else {
+    std::fprintf(stderr, "error: unknown subcommand '%s' (subcommands: %s; see --help)\n", given.c_str(),
+                 list.c_str());
+  }
+  return td::cli::exit_usage;
+}
 
 }  // namespace
 
@@ -64,12 +117,16 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", td::tool_and_version(), "Print \"tiff-dumper VERSION\" and exit");
 
   td::cli::InfoArgs info;
-  auto* info_cmd = app.add_subcommand("info", "Print the header of one local TIFF file as JSON.");
+  auto* info_cmd = app.add_subcommand("info", "Print the header of TIFF files (local or object URLs) as JSON.");
   info_cmd->footer(
       "Default output: the fields of the Parquet row for this file (first-IFD columns,\n"
       "geokeys, other_tags, a summary of every IFD). --raw: every tag of every IFD.\n"
-      "A file that cannot be read prints one line `error: KIND: message` and exits 3.\n");
-  info_cmd->add_option("PATH", info.path, "A local TIFF file or an object URL (s3://, gs://, az://, https://)")
+      "One PATH: one pretty-printed JSON document. Several: JSON Lines, one compact\n"
+      "document per file in the order given (--raw adds \"path\" first), e.g.\n"
+      "`tiff-dumper info *.tif | jq -r '[.path, .image_width] | @tsv'`.\n"
+      "A file that cannot be read prints one line `error: [PATH: ]KIND: message` on\n"
+      "stderr (the other files go on) and the exit code is 3.\n");
+  info_cmd->add_option("PATH", info.paths, "Local TIFF files or object URLs (s3://, gs://, az://, https://)")
       ->required();
   info_cmd->add_option("--config", info.config, "YAML config whose store.obstore_config gives credentials/endpoint");
   info_cmd->add_flag("--raw", info.raw, "Dump every tag of every IFD (code, name, type, count, values)");
@@ -135,6 +192,9 @@ int main(int argc, char** argv) {
                           "Bytes a ranged read may discard when a server ignores Range (default: 4 x --max-header-bytes); "
                           "a range further in makes the object an error row");
 
+  std::vector<std::string> subcommands;
+  for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) subcommands.push_back(sub->get_name());
+  if (int code = check_subcommand(argc, argv, subcommands); code >= 0) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <thread>
 
+#include "util/log.h"
 #include "util/version.h"
 
 namespace td::http {
@@ -438,6 +439,19 @@ class Engine::Loop {
         }
       }
       retries_++;
+      if (log::enabled(log::Level::debug)) {  // --loud: every retry and its cause
+        std::string cause;
+        if (code == CURLE_OK) {
+          cause = "HTTP " + std::to_string(status);
+        } else if (code == CURLE_PARTIAL_FILE) {
+          cause = "body cut short (" + std::to_string(t->body_seen) + " bytes)";
+        } else {
+          cause = t->error_buffer[0] ? std::string(t->error_buffer) : std::string(curl_easy_strerror(code));
+        }
+        log::debug("retry " + std::to_string(t->attempt) + "/" + std::to_string(options_.max_retries) + " of " +
+                   t->request.method + " " + redact_url(t->request.url) + " in " + std::to_string(delay_ms) +
+                   " ms: " + cause);
+      }
       t->due = Clock::now() + std::chrono::milliseconds(delay_ms);
       retries_due_.push(std::move(t));
       return;

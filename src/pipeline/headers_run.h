@@ -37,7 +37,9 @@ struct HeadersOptions {
   double stall_timeout_seconds = 600;     // watchdog: fail if nothing completes for this long
   parquet::WriterOptions writer;
   FetchOptions fetch;
-  bool show_progress = false;             // a live progress line on stderr
+  bool show_progress = false;             // a live progress line on stderr (a terminal)
+  double progress_interval_seconds = 0;   // > 0: a plain progress line this often (stderr not a terminal)
+  std::string keys_preread;               // key-list text already read from stdin ("-"); read before the rest
 };
 
 struct HeadersSummary {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -106,17 +107,26 @@ Status read_key_list(const HeadersOptions& options, const OutputDir& out, RunSta
     if (!file) return Error{ErrorKind::config, "cannot read key list " + options.keys_file};
     in = &file;
   }
-  std::string line;
-  while (std::getline(*in, line)) {
+  // One line; false when the queue is closed (the run is ending).
+  auto take = [&](std::string line) {
     auto entry = key_list_entry(line);
-    if (!entry) continue;
+    if (!entry) return true;
     line = *entry;
     WorkItem item;
     auto key = store::key_in_store(options.store_url, line);
     item.object.key = key.ok() ? *key : line;
     if (!key.ok()) item.error = key.error();
     item.path = store::key_line_for_output(options.store_url, line);  // the line minus any query or password
-    if (!enqueue(std::move(item), options, out, st, keys)) break;
+    return enqueue(std::move(item), options, out, st, keys);
+  };
+  // Lines the command already read from stdin (to find the store) come first.
+  std::istringstream preread(options.keys_preread);
+  std::string line;
+  while (std::getline(preread, line)) {
+    if (!take(line)) return Status();
+  }
+  while (std::getline(*in, line)) {
+    if (!take(line)) break;
   }
   if (in->bad()) return Error{ErrorKind::io, "error reading key list " + options.keys_file};
   return Status();
@@ -129,6 +139,7 @@ void run_lister(store::Store& store, const HeadersOptions& options, const Output
   Status s = options.keys_file.empty() ? list_store(store, options, out, st, keys)
                                        : read_key_list(options, out, st, keys);
   if (!s.ok()) st.fail(s.error());
+  else st.listing_done = true;
   keys.close();
 }
 

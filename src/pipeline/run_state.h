@@ -18,6 +18,8 @@ struct RunState {
   std::atomic<uint64_t> listed{0}, skipped{0}, other_shards{0}, resumed{0}, done{0}, errors{0}, warned{0},
       requests{0}, bytes_read{0};
   std::atomic<bool> failed{false};
+  // The listing (key list) is exhausted: `listed` is the run's total from now on.
+  std::atomic<bool> listing_done{false};
   std::mutex mu;
   std::optional<Error> fatal;
 

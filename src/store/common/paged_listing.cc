@@ -4,6 +4,7 @@
 
 #include "store/common/http_status.h"
 #include "store/common/list_progress.h"
+#include "util/log.h"
 
 namespace td::store {
 namespace {
@@ -34,7 +35,11 @@ Result<ListingPage> fetch_list_page(HttpBackend& backend, const PerformFn& perfo
     if (!response.ok()) return with_context(response.error(), what);
     if (response->status != 200) return backend.status_error(*response, HttpOp::list, full_prefix, call.request.url);
     if (!backend.page_is_whole(response->body)) {
-      if (attempt < kListPageAttempts) continue;  // cut short: never read as a complete page
+      if (attempt < kListPageAttempts) {  // cut short: never read as a complete page
+        log::debug("retry " + std::to_string(attempt) + "/" + std::to_string(kListPageAttempts - 1) + " of " + what +
+                   ": the listing page ends early (" + http::redact_url(call.request.url) + ")");
+        continue;
+      }
       return Error{ErrorKind::io, what + ": the listing page ends early in each of " +
                                       std::to_string(kListPageAttempts) + " attempts (" +
                                       http::redact_url(call.request.url) + ")"};

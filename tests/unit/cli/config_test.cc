@@ -110,5 +110,16 @@ TEST(ValidateConfig, ReferenceRules) {
             std::string::npos);
 }
 
+TEST(ValidateConfig, NamesTheFlagTheUserSet) {
+  EXPECT_STREQ(flag_for_key("n_consumers"), "--concurrency");
+  EXPECT_STREQ(flag_for_key("name"), "--store");
+  EXPECT_EQ(flag_for_key("list_chunk_size"), nullptr);
+  Config c;
+  c.n_consumers = 20000;
+  c.from_flags.insert("n_consumers");
+  EXPECT_EQ(validate_config(c).error().message,
+            "--concurrency (n_consumers) 20000 must be <= list_chunk_size (10000)");
+}
+
 }  // namespace
 }  // namespace td::cli
