@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <bitset>
-#include <cstdio>
+#include <charconv>
 
 #include "parquet/utf8.h"
 #include "row/geokeys_column.h"
@@ -54,8 +54,8 @@ void other_tags(const FillContext& c, const Column&, RowSink& out) {
       ++*c.values_shrunk;
     }
     char code[8];
-    const int n = std::snprintf(code, sizeof code, "%u", static_cast<unsigned>(t.code));
-    out.bytes(std::string_view(code, static_cast<size_t>(n)));
+    const auto written = std::to_chars(code, code + sizeof code, t.code);
+    out.bytes(std::string_view(code, static_cast<size_t>(written.ptr - code)));
     out.bytes(json);
   }
   out.end_map();

@@ -1,10 +1,11 @@
 // Endian-aware reads of fixed-size integers and floats from raw bytes. Internal to
-// src/tiff. Callers check bounds first; these only assemble bytes (no unaligned or
-// type-punned loads, so they are UB-free on any input).
+// src/tiff. Callers check bounds first; these only copy bytes (memcpy, no unaligned
+// or type-punned loads, so they are UB-free on any input).
 #pragma once
 
 #include <bit>
 #include <cstdint>
+#include <cstring>
 
 #include "tiff/header.h"
 
@@ -14,7 +15,17 @@ class ByteCursor {
  public:
   explicit ByteCursor(ByteOrder order) : little_(order == ByteOrder::little) {}
 
+  // An unsigned integer of `size` bytes (1..8). The TIFF sizes (1, 2, 4, 8) are
+  // one load and at most a byte swap: offset and byte-count arrays of many
+  // thousand tiles are read this way (first_data_offset).
   uint64_t uint(const uint8_t* p, unsigned size) const {
+    switch (size) {
+      case 1: return p[0];
+      case 2: return load<uint16_t>(p);
+      case 4: return load<uint32_t>(p);
+      case 8: return load<uint64_t>(p);
+      default: break;
+    }
     uint64_t v = 0;
     for (unsigned i = 0; i < size; ++i) {
       unsigned shift = 8 * (little_ ? i : size - 1 - i);
@@ -34,6 +45,17 @@ class ByteCursor {
   double f64(const uint8_t* p) const { return std::bit_cast<double>(u64(p)); }
 
  private:
+  static_assert(std::endian::native == std::endian::little, "loads assume a little-endian host");
+  template <typename T>
+  T load(const uint8_t* p) const {
+    T v;
+    std::memcpy(&v, p, sizeof v);  // no unaligned or type-punned load
+    if (little_) return v;
+    if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
+    if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
+    if constexpr (sizeof(T) == 8) return __builtin_bswap64(v);
+  }
+
   bool little_;
 };
 
