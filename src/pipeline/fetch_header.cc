@@ -121,8 +121,8 @@ class ObjectFetch : public std::enable_shared_from_this<ObjectFetch> {
         // The size first: it clamps what is fed, and spares the reader a search for
         // the end when a key list gave none.
         if (read->object_size) reader_.set_object_size(*read->object_size);
-        reader_.feed(span.offset, read->bytes);
         learn_metadata(*read);
+        reader_.adopt(span.offset, std::move(read->bytes));  // no copy
       } else if (!outcome_.error) {
         outcome_.error = read.error();
       }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/engine.h"
+#include "util/bytes.h"
 #include "util/status.h"
 
 namespace td::store {
@@ -27,7 +28,7 @@ struct ObjectInfo {
 // response carries it (HTTP: Content-Range total, ETag, Last-Modified), so a
 // key from a key list needs no extra HEAD request.
 struct RangeRead {
-  std::vector<uint8_t> bytes;
+  Bytes bytes;  // resize() does not zero-fill: the read writes them
   std::optional<uint64_t> object_size;
   std::optional<int64_t> last_modified_ms;
   std::optional<std::string> etag;

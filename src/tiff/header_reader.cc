@@ -46,7 +46,7 @@ void HeaderReader::feed(uint64_t offset, std::span<const uint8_t> bytes) {
   // Keep chunks disjoint and non-adjacent: grow the chunk that touches `offset`, or start
   // a new one, then swallow every chunk the new bytes reach.
   uint64_t start = offset, stop = offset + len;
-  std::vector<uint8_t> data;
+  Bytes data;
   auto it = chunks_.upper_bound(offset);
   if (it != chunks_.begin()) {
     auto prev = std::prev(it);
@@ -71,6 +71,23 @@ void HeaderReader::feed(uint64_t offset, std::span<const uint8_t> bytes) {
     it = chunks_.erase(it);
   }
   chunks_.emplace(start, std::move(data));
+}
+
+void HeaderReader::adopt(uint64_t offset, Bytes&& bytes) {
+  const uint64_t stop = offset + std::min<uint64_t>(bytes.size(), kMaxU64 - offset);
+  auto next = chunks_.lower_bound(offset);
+  const bool touches_next = next != chunks_.end() && next->first <= stop;
+  const bool touches_prev = next != chunks_.begin() && [&] {
+    auto prev = std::prev(next);
+    return prev->first + prev->second.size() >= offset;
+  }();
+  if (bytes.empty() || touches_next || touches_prev) return feed(offset, std::span<const uint8_t>(bytes));
+  bytes_fed_ += bytes.size();
+  uint64_t len = stop - offset;
+  if (object_size_) len = offset >= *object_size_ ? 0 : std::min(len, *object_size_ - offset);
+  if (len == 0) return;
+  bytes.resize(len);  // only ever shrinks
+  chunks_.emplace(offset, std::move(bytes));
 }
 
 bool HeaderReader::has(uint64_t offset, uint64_t length) const {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "tiff/header.h"
+#include "util/bytes.h"
 #include "util/status.h"
 
 namespace td::tiff {
@@ -75,6 +76,9 @@ class HeaderReader {
   // Makes bytes [offset, offset + bytes.size()) available. Overlapping feeds are fine.
   // Feeding fewer bytes than requested means the object ends there.
   void feed(uint64_t offset, std::span<const uint8_t> bytes);
+  // feed(), adopting `bytes` without a copy when they touch nothing fed before
+  // (the usual first read); else as the span form.
+  void adopt(uint64_t offset, Bytes&& bytes);
 
   struct Step {
     std::vector<ByteRange> needed;  // non-empty: feed these, then advance again
@@ -121,7 +125,7 @@ class HeaderReader {
 
   Limits limits_;
   std::optional<uint64_t> object_size_;
-  std::map<uint64_t, std::vector<uint8_t>> chunks_;  // disjoint, merged on feed
+  std::map<uint64_t, Bytes> chunks_;  // disjoint, merged on feed
   uint64_t bytes_fed_ = 0;
   std::vector<ByteRange> last_needed_;   // what the last advance() asked for
   std::optional<uint64_t> known_end_;    // object end learned from a short feed

@@ -262,9 +262,7 @@ Result<RangeRead> LocalStore::read_file_range(const std::string& key, uint64_t o
   if (::fstat(f.fd, &st) != 0) return errno_error(errno, "cannot stat " + path);
   if (!S_ISREG(st.st_mode)) return not_a_file(path, st.st_mode);
   RangeRead read;
-  std::vector<uint8_t>& out = read.bytes;
-  // Never zero-fill past the end of the file: most headers are far smaller
-  // than the first read, and the fill cost more than the read (callgrind).
+  Bytes& out = read.bytes;  // not zero-filled by resize (util/bytes.h)
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   out.resize(offset >= size ? 0 : std::min(length, size - offset));
   length = out.size();

@@ -371,3 +371,52 @@ TEST(Protocol, IfdAtTheBudgetReadsTheSameOverLaterPasses) {
 
 }  // namespace
 }  // namespace td::tiff
+
+namespace td::tiff {
+namespace {
+
+// adopt() (a read's buffer taken over without a copy) reads exactly as feed(): the same
+// header, whether the buffer touches nothing fed before (adopted), overlaps or adjoins
+// earlier bytes (merged as feed does), or runs past the object's end (clamped).
+TEST(Protocol, AdoptedBuffersReadTheSameAsFedOnes) {
+  const auto bytes = scattered_file();
+  auto run = [&](bool adopting, uint64_t object_size) {
+    HeaderReader reader({}, object_size);
+    auto give = [&](uint64_t offset, uint64_t length) {
+      auto s = slice(bytes, offset, length);
+      if (!adopting) return reader.feed(offset, s);
+      Bytes owned(s.begin(), s.end());
+      if (offset + length > bytes.size()) owned.resize(owned.size() + 64);  // junk past the end
+      reader.adopt(offset, std::move(owned));
+    };
+    for (int round = 0; round < 10; ++round) {
+      auto step = reader.advance();
+      if (step.done()) return std::make_pair(std::move(step), reader.bytes_fed());
+      for (const auto& r : step.needed) {
+        give(r.offset, r.length / 2);                 // first half: new
+        give(r.offset, r.length);                     // overlaps it
+        give(r.offset + r.length, 8);                 // adjoins it
+      }
+    }
+    ADD_FAILURE() << "no end after 10 rounds";
+    return std::make_pair(HeaderReader::Step{}, reader.bytes_fed());
+  };
+  for (uint64_t size : {uint64_t{0}, uint64_t{bytes.size()}, uint64_t{250000}}) {
+    SCOPED_TRACE(size);
+    auto [fed, fed_bytes] = run(false, size ? size : bytes.size());
+    auto [adopted, adopted_bytes] = run(true, size ? size : bytes.size());
+    ASSERT_TRUE(fed.header && adopted.header);
+    EXPECT_EQ(fed_bytes, adopted_bytes);
+    EXPECT_EQ(fed.header->metadata_end, adopted.header->metadata_end);
+    EXPECT_EQ(fed.header->warnings, adopted.header->warnings);
+    ASSERT_EQ(fed.header->ifds.size(), adopted.header->ifds.size());
+    for (size_t i = 0; i < fed.header->ifds.size(); ++i) {
+      ASSERT_EQ(fed.header->ifds[i].tags.size(), adopted.header->ifds[i].tags.size());
+      for (size_t t = 0; t < fed.header->ifds[i].tags.size(); ++t)
+        EXPECT_EQ(fed.header->ifds[i].tags[t].values, adopted.header->ifds[i].tags[t].values);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace td::tiff
