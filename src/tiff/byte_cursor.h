@@ -14,6 +14,7 @@ namespace td::tiff {
 class ByteCursor {
  public:
   explicit ByteCursor(ByteOrder order) : little_(order == ByteOrder::little) {}
+  bool little() const { return little_; }
 
   // An unsigned integer of `size` bytes (1..8). The TIFF sizes (1, 2, 4, 8) are
   // one load and at most a byte swap: offset and byte-count arrays of many

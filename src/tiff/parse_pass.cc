@@ -1,6 +1,7 @@
 #include "tiff/parse_pass.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <string_view>
 #include <unordered_map>
@@ -663,10 +664,68 @@ ParsePass::DataArray ParsePass::data_array(uint32_t index, const Tag& t, const u
   return {reader_.at(offset), t.count, size};
 }
 
+namespace {
+
+// first_data's loop for one pair of element sizes and byte order: one load (and
+// a byte swap) per element, no per-element dispatch. A COG's arrays hold
+// thousands of tiles; this loop was a fifth of all instructions (callgrind).
+template <typename Offset, typename Count, bool kLittle>
+std::optional<uint64_t> smallest_data_offset(const uint8_t* offsets, const uint8_t* counts, uint64_t n) {
+  auto load = [](const uint8_t* p, auto zero) {
+    decltype(zero) v;
+    std::memcpy(&v, p, sizeof v);
+    if constexpr (!kLittle && sizeof v == 2) v = __builtin_bswap16(v);
+    if constexpr (!kLittle && sizeof v == 4) v = __builtin_bswap32(v);
+    if constexpr (!kLittle && sizeof v == 8) v = __builtin_bswap64(v);
+    return static_cast<uint64_t>(v);
+  };
+  uint64_t first = UINT64_MAX;
+  bool found = false;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (load(counts + i * sizeof(Count), Count{}) == 0) continue;  // empty tile
+    const uint64_t off = load(offsets + i * sizeof(Offset), Offset{});
+    if (off != 0 && off <= first) {
+      first = off;
+      found = true;
+    }
+  }
+  if (!found) return std::nullopt;
+  return first;
+}
+
+template <bool kLittle>
+std::optional<uint64_t> smallest_data_offset(const uint8_t* offsets, unsigned offset_size, const uint8_t* counts,
+                                             unsigned count_size, uint64_t n) {
+  // Offsets are LONG or LONG8 (SHORT in some writers); counts SHORT, LONG or LONG8.
+  auto with_counts = [&](auto offset_type) -> std::optional<uint64_t> {
+    using Offset = decltype(offset_type);
+    switch (count_size) {
+      case 2: return smallest_data_offset<Offset, uint16_t, kLittle>(offsets, counts, n);
+      case 4: return smallest_data_offset<Offset, uint32_t, kLittle>(offsets, counts, n);
+      case 8: return smallest_data_offset<Offset, uint64_t, kLittle>(offsets, counts, n);
+      default: return std::nullopt;
+    }
+  };
+  switch (offset_size) {
+    case 2: return with_counts(uint16_t{});
+    case 4: return with_counts(uint32_t{});
+    case 8: return with_counts(uint64_t{});
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
 std::optional<uint64_t> ParsePass::first_data(const DataArray& offsets, const DataArray& bytes) const {
   if (!offsets.values || !bytes.values) return std::nullopt;
-  std::optional<uint64_t> first;
   const uint64_t n = std::min(offsets.count, bytes.count);
+  const bool sizes_known = (offsets.size == 2 || offsets.size == 4 || offsets.size == 8) &&
+                           (bytes.size == 2 || bytes.size == 4 || bytes.size == 8);
+  if (sizes_known) {
+    return cursor_.little() ? smallest_data_offset<true>(offsets.values, offsets.size, bytes.values, bytes.size, n)
+                   : smallest_data_offset<false>(offsets.values, offsets.size, bytes.values, bytes.size, n);
+  }
+  std::optional<uint64_t> first;  // other element sizes (BYTE arrays in odd writers)
   for (uint64_t i = 0; i < n; ++i) {
     if (cursor_.uint(bytes.values + i * bytes.size, bytes.size) == 0) continue;  // empty tile
     const uint64_t off = cursor_.uint(offsets.values + i * offsets.size, offsets.size);
