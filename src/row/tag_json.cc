@@ -29,6 +29,34 @@ void append_array(std::string& out, const Items& items, Write write) {
 
 }  // namespace
 
+void append_json_string(std::string& out, std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + text.size() + 2);
+  out.push_back('"');
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out.push_back('"');
+}
+
 std::string not_loaded_json(const tiff::Tag& t) {
   const char* type = tiff::field_type_name(t.type_code);
   return std::string(R"({"not_loaded":{"type":")") + (type ? type : std::to_string(t.type_code)) +
@@ -37,8 +65,8 @@ std::string not_loaded_json(const tiff::Tag& t) {
 
 std::string tag_values_json(const tiff::Tag& t) {
   // Integers (most tags) are written directly: building an nlohmann tree per
-  // tag, dumping it, cost more than the rest of the tag's row work. Text and
-  // floating point keep nlohmann's escaping and shortest round-trip doubles.
+  // tag, dumping it, cost more than the rest of the tag's row work; so is text
+  // (append_json_string). Floating point keeps nlohmann's shortest round-trip doubles.
   std::string out;
   std::visit(
       [&out, &t](const auto& v) {
@@ -57,7 +85,7 @@ std::string tag_values_json(const tiff::Tag& t) {
                              std::is_same_v<V, std::vector<uint8_t>>) {
           append_array(out, v, [&out](auto x) { append_int(out, x + 0); });  // + 0: uint8_t as a number
         } else if constexpr (std::is_same_v<V, std::string>) {
-          out = nlohmann::json(utf8(v)).dump();  // the one text rule: valid UTF-8, bytes recoverable
+          append_json_string(out, utf8(v));  // the one text rule: valid UTF-8, bytes recoverable
         } else {  // std::vector<double>
           nlohmann::json j = v;
           if (j.is_array() && j.size() == 1) j = j[0];
