@@ -77,23 +77,25 @@ void geokeys_value(const std::optional<tiff::GeoKeyDirectory>& dir, parquet::Row
     for (size_t i = 0; i < t.size(); ++i) m.emplace(t[i].id, i);
     return m;
   }();
-  // A repeated id: the last entry fills the field (GeoKeyDirectory::find's rule, libgeotiff's
-  // and tifffile's); the earlier ones go to `unknown`.
-  std::unordered_map<uint16_t, size_t> last_of_id;
-  for (size_t i = 0; i < dir->keys.size(); ++i) last_of_id[dir->keys[i].id] = i;
+  // Per field, the last key with its id (GeoKeyDirectory::find's rule, libgeotiff's and
+  // tifffile's), if its value fits the field; a null value (its params tag missing, a
+  // warning says so) stays a null field. Every other key goes to `unknown`: unknown ids,
+  // earlier duplicates, values of an unexpected type.
   constexpr size_t kNone = SIZE_MAX;
-  std::vector<size_t> key_of_field(table.size(), kNone);
-  std::vector<size_t> unknown;  // unknown ids, earlier duplicates, values of an unexpected type
+  thread_local std::vector<size_t> key_of_field, unknown;  // reused: no allocation per row
+  key_of_field.assign(table.size(), kNone);
+  unknown.clear();
   for (size_t i = 0; i < dir->keys.size(); ++i) {
-    const tiff::GeoKey& key = dir->keys[i];
-    const tiff::GeoKeyInfo* info = tiff::geokey_info(key.id);
-    // A null value (its params tag missing, a warning says so) stays a null field.
-    if (info && last_of_id.at(key.id) == i &&
-        (fits_field(*info, key) || std::holds_alternative<std::monostate>(key.value))) {
-      key_of_field[field_of_id.at(key.id)] = i;
-    } else {
-      unknown.push_back(i);
-    }
+    if (auto f = field_of_id.find(dir->keys[i].id); f != field_of_id.end()) key_of_field[f->second] = i;
+  }
+  for (size_t f = 0; f < table.size(); ++f) {
+    const size_t i = key_of_field[f];
+    if (i != kNone && !fits_field(table[f], dir->keys[i]) && !std::holds_alternative<std::monostate>(dir->keys[i].value))
+      key_of_field[f] = kNone;
+  }
+  for (size_t i = 0; i < dir->keys.size(); ++i) {
+    auto f = field_of_id.find(dir->keys[i].id);
+    if (f == field_of_id.end() || key_of_field[f->second] != i) unknown.push_back(i);
   }
   out.begin_group();
   for (size_t f = 0; f < table.size(); ++f) {
