@@ -20,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // The shard from --shard I/N, else from the array-job environment of Slurm,
 // Kubernetes Indexed Jobs or AWS Batch; unsharded when none is set.
 Result<pipeline::Shard> choose_shard(const HeadersArgs& args) {
