@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "parquet/writer_options.h"
+#include "pipeline/headers_run.h"
 
 namespace td::cli {
 
@@ -39,7 +40,16 @@ struct HeadersArgs {
   uint32_t max_ifds = 100000;          // tiff::Limits::max_ifds
   uint64_t first_read_bytes = 64 * 1024;
   std::optional<uint64_t> max_discard_bytes;  // unset: 4 x max_header_bytes
+  // YAML (or JSON) text standing in for the CONFIG file (the Python API);
+  // positionals then holds OUT_DIR alone.
+  std::optional<std::string> config_text;
 };
-int run_headers_command(const HeadersArgs& args);
+// What a `headers` run ended with, for callers other than main (the Python API):
+// the message of a failure (exit codes 1 and 2), the summary otherwise.
+struct HeadersReport {
+  std::string error;
+  pipeline::HeadersSummary summary;
+};
+int run_headers_command(const HeadersArgs& args, HeadersReport* report = nullptr);
 
 }  // namespace td::cli

@@ -94,15 +94,9 @@ bool is_known_store_option(const std::string& key) {
   return known.count(key) > 0;
 }
 
-Result<Config> load_config(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    return config_error(path, "cannot read the config file");
-  } catch (const YAML::Exception& e) {
-    return config_error(path, std::string("invalid YAML: ") + e.what());
-  }
+namespace {
+
+Result<Config> config_from_node(const std::string& path, const YAML::Node& root) {
   if (!root.IsMap()) return config_error(path, "the config must be a YAML mapping with 'store' and 'concurrency'");
   if (Status s = check_keys(path, root, "", {"store", "concurrency"}); !s.ok()) return s.error();
 
@@ -151,6 +145,30 @@ Result<Config> load_config(const std::string& path) {
     }
   }
   return c;
+}
+
+}  // namespace
+
+Result<Config> load_config(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return config_error(path, "cannot read the config file");
+  } catch (const YAML::Exception& e) {
+    return config_error(path, std::string("invalid YAML: ") + e.what());
+  }
+  return config_from_node(path, root);
+}
+
+Result<Config> load_config_text(const std::string& text, const std::string& label) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return config_error(label, std::string("invalid YAML: ") + e.what());
+  }
+  return config_from_node(label, root);
 }
 
 Status validate_config(const Config& c) {

@@ -30,6 +30,8 @@ const char* flag_for_key(const std::string& key);
 
 // Reads and checks key names and types (not the cross-field rules).
 Result<Config> load_config(const std::string& path);
+// The same from YAML (or JSON) text; messages start with `label` instead of a path.
+Result<Config> load_config_text(const std::string& text, const std::string& label);
 
 // The reference's cross-field rules:
 //   n_consumers <= list_chunk_size; max_buffer_size >= list_chunk_size and a

@@ -20,11 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "error: %s\n", redact(message).c_str());  // no secret, whatever built the message
-  return exit_usage;
-}
-
 // The shard from --shard I/N, else from the array-job environment of Slurm,
 // Kubernetes Indexed Jobs or AWS Batch; unsharded when none is set.
 Result<pipeline::Shard> choose_shard(const HeadersArgs& args) {
@@ -146,13 +141,27 @@ Result<double> progress_interval() {
 
 }  // namespace
 
-int run_headers_command(const HeadersArgs& args) {
+int run_headers_command(const HeadersArgs& args, HeadersReport* report) {
+  auto usage_error = [report](const std::string& message) {
+    std::string line = redact(message);  // no secret, whatever built the message
+    std::fprintf(stderr, "error: %s\n", line.c_str());
+    if (report) report->error = line;
+    return exit_usage;
+  };
   if (args.quiet && args.loud) return usage_error("--quiet and --loud cannot be combined");
   log::set_level(args.loud ? log::Level::debug : args.quiet ? log::Level::warn : log::Level::info);
 
   std::string out_dir;
   Config config;
-  if (args.positionals.size() == 2) {
+  const std::string config_label = args.config_text ? "config" : args.positionals.empty() ? "" : args.positionals[0];
+  if (args.config_text && args.positionals.size() == 1) {
+    auto loaded = load_config_text(*args.config_text, config_label);
+    if (!loaded.ok()) return usage_error(loaded.error().message);
+    config = *loaded;
+    out_dir = args.positionals[0];
+  } else if (args.config_text) {
+    return usage_error("expected OUT_DIR alone with a config given as text");
+  } else if (args.positionals.size() == 2) {
     auto loaded = load_config(args.positionals[0]);
     if (!loaded.ok()) return usage_error(loaded.error().message);
     config = *loaded;
@@ -207,7 +216,7 @@ int run_headers_command(const HeadersArgs& args) {
   if (!store.ok()) {
     // Say where the store came from: the flag, the config file, or the key list.
     std::string source = config.from_flags.count("name") ? std::string(flag_for_key("name")) + ": "
-                         : args.positionals.size() == 2 ? args.positionals[0] + ": store.name: "
+                         : args.positionals.size() == 2 || args.config_text ? config_label + ": store.name: "
                                                         : "--keys (the store of the first key): ";
     return usage_error(source + store.error().message);
   }
@@ -263,10 +272,13 @@ int run_headers_command(const HeadersArgs& args) {
   log::debug("store " + config.store_name + ", " + std::to_string(options.prefixes.size()) + " prefixes");
   auto result = pipeline::run_headers(**store, options, *out);
   if (!result.ok()) {
-    std::fprintf(stderr, "error: %s\n", redact(result.error().describe()).c_str());
+    std::string line = redact(result.error().describe());
+    std::fprintf(stderr, "error: %s\n", line.c_str());
+    if (report) report->error = line;
     return exit_failed;
   }
   const auto& s = *result;
+  if (report) report->summary = s;
   if (s.listed == 0 && s.other_shards == 0 && args.keys_file) {
     log::warn("the key list " + (*args.keys_file == "-" ? std::string("on stdin") : *args.keys_file) +
               " holds no keys");

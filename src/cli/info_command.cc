@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "cli/commands.h"
+#include "cli/info_document.h"
 #include "cli/exit_codes.h"
 #include "pipeline/fetch_header.h"
 #include "row/row_json.h"
@@ -25,17 +26,19 @@ void print_error(const Error& e, const std::string& path = "") {
   std::fprintf(stderr, "error: %s\n", redact(line).c_str());  // no secret, whatever built the message
 }
 
-// The document for one file, or the exit code of its failure (reported).
-// `stores` keeps the stores opened so far, by URL.
-std::variant<nlohmann::ordered_json, int> info_one(const InfoArgs& args, const std::string& path,
-                                                   const std::map<std::string, std::string>& store_config,
-                                                   std::map<std::string, std::unique_ptr<store::Store>>& stores,
-                                                   const std::string& label) {
+}  // namespace
+
+InfoDocument info_document(const InfoArgs& args, const std::string& path,
+                           const std::map<std::string, std::string>& store_config, StoreCache& stores,
+                           bool error_row) {
+  InfoDocument doc;
+  auto fail = [&doc](const Error& e, int code) {
+    doc.error = e;
+    doc.code = code;
+    return doc;
+  };
   auto location = store::split_object_url(path);
-  if (!location.ok()) {
-    print_error(location.error(), label);
-    return exit_usage;
-  }
+  if (!location.ok()) return fail(location.error(), exit_usage);
   auto& slot = stores[location->store_url];
   if (!slot) {
     store::StoreOptions store_options;
@@ -45,34 +48,51 @@ std::variant<nlohmann::ordered_json, int> info_one(const InfoArgs& args, const s
     auto opened = store::open_store(location->store_url, store_options);
     if (!opened.ok()) {
       stores.erase(location->store_url);
-      print_error(opened.error(), label);
-      return exit_usage;
+      return fail(opened.error(), exit_usage);
     }
     slot = std::move(*opened);
   }
   store::Store& store = *slot;
   store::ObjectInfo object;
   object.key = location->key;
+  row::ObjectOutcome outcome;
   if (path.find("://") == std::string::npos || path.rfind("file://", 0) == 0) {
     // Local: stat first, so a directory or missing file is a clear error.
     auto info = store.stat(location->key);
     if (!info.ok()) {
-      print_error(info.error(), label);
-      return exit_object_errors;
+      outcome.object = object;
+      outcome.error = info.error();
+    } else {
+      object = *info;
     }
-    object = *info;
   }
-  pipeline::FetchOptions fetch;
-  fetch.limits.max_bytes = args.max_header_bytes;
-  fetch.limits.max_ifds = args.max_ifds;
-  row::ObjectOutcome outcome = pipeline::fetch_header(store, object, fetch);
-  if (outcome.error) {
-    print_error(*outcome.error, label);
-    return exit_object_errors;
+  if (!outcome.error) {
+    pipeline::FetchOptions fetch;
+    fetch.limits.max_bytes = args.max_header_bytes;
+    fetch.limits.max_ifds = args.max_ifds;
+    outcome = pipeline::fetch_header(store, object, fetch);
   }
-  if (args.raw) return row::header_to_raw_json(*outcome.header);
   outcome.object.key = store::redact_store_url(path);  // `path` as the user named it, minus any secret
-  return row::row_to_json(row::build_row(outcome));
+  if (outcome.error) {
+    if (error_row) doc.json = row::row_to_json(row::build_row(outcome));
+    return fail(*outcome.error, exit_object_errors);
+  }
+  doc.json = args.raw ? row::header_to_raw_json(*outcome.header) : row::row_to_json(row::build_row(outcome));
+  return doc;
+}
+
+namespace {
+
+// The document for one file, or the exit code of its failure (reported).
+std::variant<nlohmann::ordered_json, int> info_one(const InfoArgs& args, const std::string& path,
+                                                   const std::map<std::string, std::string>& store_config,
+                                                   StoreCache& stores, const std::string& label) {
+  InfoDocument doc = info_document(args, path, store_config, stores);
+  if (doc.error) {
+    print_error(*doc.error, label);
+    return doc.code;
+  }
+  return std::move(*doc.json);
 }
 
 }  // namespace
@@ -87,7 +107,7 @@ int run_info(const InfoArgs& args) {
     }
     store_config = config->store_options;
   }
-  std::map<std::string, std::unique_ptr<store::Store>> stores;
+  StoreCache stores;
   const auto handler = nlohmann::ordered_json::error_handler_t::replace;
   if (args.paths.size() == 1) {
     // One file: one pretty-printed document (unchanged since the first release).

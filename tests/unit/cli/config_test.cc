@@ -86,6 +86,22 @@ TEST_F(ConfigTest, BadValuesAreClear) {
   EXPECT_NE(missing.error().message.find("cannot read"), std::string::npos);
 }
 
+TEST(LoadConfigText, ReadsYamlAndJsonTextLikeAFile) {
+  // The Python API passes a dict as JSON text: JSON is YAML.
+  auto c = load_config_text(R"({"store": {"name": "/data", "prefixes": ["a/"], "obstore_config": {"allow_http": true}},
+                               "concurrency": {"n_consumers": 4}})",
+                            "config");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->store_name, "/data");
+  EXPECT_EQ(c->prefixes, std::vector<std::string>{"a/"});
+  EXPECT_EQ(c->store_options.at("allow_http"), "true");
+  EXPECT_EQ(c->n_consumers, 4u);
+  auto bad = load_config_text("store:\n  nme: /data\n", "config");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind("config: unknown key 'store.nme'", 0), 0u) << bad.error().message;
+  EXPECT_FALSE(load_config_text("store: [unclosed", "config").ok());
+}
+
 TEST(ValidateConfig, ReferenceRules) {
   Config c;
   EXPECT_TRUE(validate_config(c).ok());
