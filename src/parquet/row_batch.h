@@ -3,7 +3,7 @@
 // RowBuilder is the RowSink (row_sink.h) that appends rows to it value by
 // value, as Arrow's builders and parquet-mr's RecordConsumer do, with no
 // per-row value tree. The file writer builds its open row group this way
-// (FileWriter::open_rows) or takes a whole batch (FileWriter::write_batch).
+// (FileWriter::rows) or takes a whole batch (FileWriter::write_batch).
 // A call that does not fit the schema at that point records an invalid_value
 // error; later calls of the row are ignored, end_row() returns the error and the
 // row leaves no trace. Values are not re-checked (row_sink.h): integers must be

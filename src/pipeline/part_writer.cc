@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "parquet/utf8.h"
 #include "pipeline/run_cleanup.h"
 #include "row/row_schema.h"
 #include "util/log.h"
@@ -28,9 +27,7 @@ Result<row::RowKind> PartWriter::write(const row::ObjectOutcome& outcome) {
   }
   const row::RowKind kind = row::append_row(outcome, writer_->rows());
   if (Status s = writer_->rows_added(); !s.ok()) return s.error();
-  // The `path` column's text (row::append_row): --resume reads it back.
-  if (Status s = keys_->add(parquet::escape_key(outcome.path ? *outcome.path : outcome.object.key)); !s.ok())
-    return s.error();
+  if (Status s = keys_->add(row::path_text(outcome)); !s.ok()) return s.error();  // --resume reads it back
   if (writer_->rows_written() >= write_chunk_size_) {
     if (Status s = finish(); !s.ok()) return s.error();
   }

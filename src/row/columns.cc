@@ -4,7 +4,6 @@
 #include <bitset>
 #include <charconv>
 
-#include "parquet/utf8.h"
 #include "row/geokeys_column.h"
 #include "row/tag_json.h"
 #include "row/tag_values.h"
@@ -101,10 +100,7 @@ std::vector<Column> make_columns() {
   add(Node::string("path", false),
       "key relative to the store root (or the `--keys` line); bytes that are not UTF-8 escaped as `\\xHH`, "
       "see \"Reliability guarantees\"",
-      {}, [](const FillContext& c, const Column&, RowSink& out) {
-        // Keys are bytes: escape_key keeps distinct keys distinct (Latin-1 did not).
-        out.bytes(parquet::escape_key(c.outcome.path ? *c.outcome.path : c.outcome.object.key));
-      });
+      {}, [](const FillContext& c, const Column&, RowSink& out) { out.bytes(path_text(c.outcome)); });
   add(int64("size"), "object size in bytes, from the listing", {},
       [](const FillContext& c, const Column&, RowSink& out) { opt_int(c.outcome.object.size, out); });
   add(Node::primitive("last_modified", Physical::int64, Logical::timestamp_ms_utc),

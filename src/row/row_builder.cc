@@ -58,6 +58,11 @@ RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
 
 }  // namespace
 
+std::string path_text(const ObjectOutcome& outcome) {
+  // Keys are bytes: escape_key keeps distinct keys distinct (Latin-1 did not).
+  return parquet::escape_key(outcome.path ? *outcome.path : outcome.object.key);
+}
+
 uint64_t row_budget(uint64_t span_bytes) {
   constexpr uint64_t kPerByte = 8, kBase = 64 * 1024;
   if (span_bytes > (UINT64_MAX - kBase) / kPerByte) return UINT64_MAX;
@@ -94,7 +99,7 @@ RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
   if (ended.ok()) return kind;
   // Never expected (values are made to fit where they are made), never lost: the
   // object's listing facts and costs stand in, with why.
-  const std::string path = parquet::escape_key(outcome.path ? *outcome.path : outcome.object.key);
+  const std::string path = path_text(outcome);
   log::warn(path + ": " + ended.error().message + "; written as an error row");
   const Error e{ErrorKind::unwritable_row, "the Parquet writer rejected this row: " + ended.error().message};
   fill_row(FillContext{outcome, nullptr, nullptr, &e}, out);

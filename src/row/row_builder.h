@@ -50,6 +50,10 @@ enum class RowKind {
 // listing facts and costs, the refusal as `error`; never lost.
 RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out);
 
+// The `path` column's text for `outcome`: parquet::escape_key of outcome.path (else
+// of the key). The output's `.keys` record holds the same text (--resume reads it).
+std::string path_text(const ObjectOutcome& outcome);
+
 // append_row's row as a Value tree (parquet::ValueTreeSink): for `info` and tests.
 parquet::Value build_row(const ObjectOutcome& outcome);
 
