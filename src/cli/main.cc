@@ -40,7 +40,7 @@ const char* kHeadersHelp =
     "tool's `tiff-dumper headers CONFIG_FILE OUT_DIR`.\n\n"
     "CONFIG (YAML, optional when --store is given):\n"
     "  store:\n"
-    "    name: /data/tiffs          # a local directory or file:// URL\n"
+    "    name: /data/tiffs          # a directory, file://, s3://, az://, gs:// or https:// URL\n"
     "    prefixes: [a/, b/]         # key prefixes to scan; missing = everything\n"
     "    obstore_config: {}         # store options (obstore key names)\n"
     "  concurrency:\n"
