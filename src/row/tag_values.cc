@@ -6,13 +6,18 @@
 
 namespace td::row {
 
+namespace {
+// Text the rule leaves as it is (the common case): no copy is made of it.
+bool kept_as_is(std::string_view s) { return parquet::is_valid_utf8(s) && s.find('\\') == std::string_view::npos; }
+}  // namespace
+
 std::string utf8(std::string s) {
-  if (parquet::is_valid_utf8(s) && s.find('\\') == std::string::npos) return s;  // the common case, no copy
+  if (kept_as_is(s)) return s;  // moved, not copied
   return parquet::escape_key(s);
 }
 
 void text(std::string_view s, parquet::RowSink& out) {
-  if (parquet::is_valid_utf8(s) && s.find('\\') == std::string_view::npos) return out.bytes(s);  // no copy
+  if (kept_as_is(s)) return out.bytes(s);
   out.bytes(parquet::escape_key(s));
 }
 

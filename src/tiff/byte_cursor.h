@@ -11,6 +11,22 @@
 
 namespace td::tiff {
 
+static_assert(std::endian::native == std::endian::little, "loads assume a little-endian host");
+
+// One unsigned integer of type T (2, 4 or 8 bytes) stored little-endian
+// (kLittle) or big-endian at p: one load (memcpy: no unaligned or type-punned
+// load) and, for big-endian, a byte swap. For loops that fix the byte order
+// once (ParsePass::first_data); ByteCursor picks it per read.
+template <typename T, bool kLittle>
+T load_uint(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (kLittle) return v;
+  if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
+  if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
+  if constexpr (sizeof(T) == 8) return __builtin_bswap64(v);
+}
+
 class ByteCursor {
  public:
   explicit ByteCursor(ByteOrder order) : little_(order == ByteOrder::little) {}
@@ -46,15 +62,9 @@ class ByteCursor {
   double f64(const uint8_t* p) const { return std::bit_cast<double>(u64(p)); }
 
  private:
-  static_assert(std::endian::native == std::endian::little, "loads assume a little-endian host");
   template <typename T>
   T load(const uint8_t* p) const {
-    T v;
-    std::memcpy(&v, p, sizeof v);  // no unaligned or type-punned load
-    if (little_) return v;
-    if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
-    if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
-    if constexpr (sizeof(T) == 8) return __builtin_bswap64(v);
+    return little_ ? load_uint<T, true>(p) : load_uint<T, false>(p);
   }
 
   bool little_;

@@ -671,19 +671,11 @@ namespace {
 // thousands of tiles; this loop was a fifth of all instructions (callgrind).
 template <typename Offset, typename Count, bool kLittle>
 std::optional<uint64_t> smallest_data_offset(const uint8_t* offsets, const uint8_t* counts, uint64_t n) {
-  auto load = [](const uint8_t* p, auto zero) {
-    decltype(zero) v;
-    std::memcpy(&v, p, sizeof v);
-    if constexpr (!kLittle && sizeof v == 2) v = __builtin_bswap16(v);
-    if constexpr (!kLittle && sizeof v == 4) v = __builtin_bswap32(v);
-    if constexpr (!kLittle && sizeof v == 8) v = __builtin_bswap64(v);
-    return static_cast<uint64_t>(v);
-  };
   uint64_t first = UINT64_MAX;
   bool found = false;
   for (uint64_t i = 0; i < n; ++i) {
-    if (load(counts + i * sizeof(Count), Count{}) == 0) continue;  // empty tile
-    const uint64_t off = load(offsets + i * sizeof(Offset), Offset{});
+    if (load_uint<Count, kLittle>(counts + i * sizeof(Count)) == 0) continue;  // empty tile
+    const uint64_t off = load_uint<Offset, kLittle>(offsets + i * sizeof(Offset));
     if (off != 0 && off <= first) {
       first = off;
       found = true;
