@@ -4,6 +4,8 @@
 #include <bitset>
 #include <charconv>
 
+#include "catalog/gdal_metadata.h"
+#include "catalog/image_structure.h"
 #include "row/geokeys_column.h"
 #include "row/tag_json.h"
 #include "row/tag_values.h"
@@ -82,6 +84,36 @@ void warnings_column(const FillContext& c, const Column&, RowSink& out) {
                           "would take more than " + std::to_string(row_budget(span)) + " bytes of memory (8 x the " +
                           std::to_string(span) + " bytes the header occupies + 65536)"});
   warnings_value(warnings, out);
+}
+
+void maybe_double(const std::optional<double>& v, RowSink& out) {
+  if (!v) return out.null();
+  out.float64(*v);
+}
+
+// The `bands` column: GDAL_METADATA's per-band items (catalog/gdal_metadata.h).
+Node bands_node() {
+  return Node::list("bands", Node::group("element", {string("description"), string("unit"), float64("scale"),
+                                                     float64("offset"), float64("minimum"), float64("maximum"),
+                                                     float64("mean"), float64("stddev"), float64("valid_percent")}));
+}
+
+void bands_column(const FillContext& c, const Column&, RowSink& out) {
+  const tiff::Tag* t = c.ifd ? c.ifd->find(tag::gdal_metadata) : nullptr;
+  const auto* xml = t ? std::get_if<std::string>(&t->values) : nullptr;
+  // Most GDAL_METADATA blocks hold only dataset items: skip the XML parse for them.
+  if (!xml || xml->find("sample=") == std::string::npos) return out.null();
+  const auto bands = catalog::band_metadata(*xml, catalog::band_count(*c.ifd).value_or(0));
+  if (bands.empty()) return out.null();
+  out.begin_list();
+  for (const catalog::BandMetadata& b : bands) {
+    out.begin_group();
+    if (b.description) text(*b.description, out); else out.null();
+    if (b.unit) text(*b.unit, out); else out.null();
+    for (const auto& v : {b.scale, b.offset, b.minimum, b.maximum, b.mean, b.stddev, b.valid_percent}) maybe_double(v, out);
+    out.end_group();
+  }
+  out.end_list();
 }
 
 std::vector<Column> make_columns() {
@@ -207,6 +239,53 @@ std::vector<Column> make_columns() {
         if (!c.header) return out.null();
         opt_int(c.header->first_data_offset, out);
       });
+  // The catalog: the first IFD (the main image) in GDAL's terms (catalog/image_structure.h),
+  // TIFF 6.0 defaults applied where a tag is absent.
+  add(string("compression_name"),
+      "GDAL's name of the main image's compression (`NONE`, `LZW`, `JPEG`, `DEFLATE`, `ZSTD`, `WEBP`, "
+      "`LERC_DEFLATE`, …; `NONE` when Compression is absent; an unnamed code as its number)",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto name = c.ifd ? catalog::compression_name(*c.ifd) : std::nullopt;
+        if (!name) return out.null();
+        out.bytes(*name);
+      });
+  add(string("data_type"),
+      "GDAL's data type of the main image's samples (`Byte`, `Int8`, `UInt16`, `Int16`, `UInt32`, `Int32`, `UInt64`, "
+      "`Int64`, `Float32`, `Float64`, `CInt16`, `CInt32`, `CFloat32`, `CFloat64`); null when GDAL could not read it",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto name = c.ifd ? catalog::data_type(*c.ifd) : std::nullopt;
+        if (!name) return out.null();
+        out.bytes(*name);
+      });
+  add(int64("band_count"), "bands of the main image: SamplesPerPixel (1 when absent)", {},
+      [](const FillContext& c, const Column&, RowSink& out) {
+        opt_int(c.ifd ? catalog::band_count(*c.ifd) : std::nullopt, out);
+      });
+  add(Node::primitive("tiled", Physical::boolean), "whether the main image is tiled (TileWidth or TileLength present), "
+      "else in strips", {}, [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.ifd) return out.null();
+        out.boolean(catalog::tiled(*c.ifd));
+      });
+  add(int64("overview_count"),
+      "reduced-resolution images of the main image, as GDAL counts them (masks and other pages excluded)", {},
+      [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.ifd) return out.null();
+        out.int64(static_cast<int64_t>(catalog::pyramid(*c.header).overviews.size()));
+      });
+  add(Node::primitive("has_mask", Physical::boolean),
+      "whether the main image has an internal transparency mask (an IFD with NewSubfileType bit 4), as GDAL finds it",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        if (!c.ifd) return out.null();
+        out.boolean(catalog::pyramid(*c.header).mask.has_value());
+      });
+  add(float64("nodata"), "GDAL_NODATA (42113) as a number, as GDAL reads it (`nan`, `inf`, `-inf` understood)",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        maybe_double(c.ifd ? catalog::nodata(*c.ifd) : std::nullopt, out);
+      });
+  add(bands_node(),
+      "per band, from GDAL_METADATA (42112): {description, unit, scale, offset, minimum, maximum, mean, stddev, "
+      "valid_percent}; element i is band i + 1; null when the file has none",
+      {}, bands_column);
   // What reading this header cost.
   add(int64("requests"), "read requests made for this object", {}, [](const FillContext& c, const Column&, RowSink& out) {
     out.int64(static_cast<int64_t>(c.outcome.cost.requests));

@@ -1,5 +1,6 @@
 #include "row/row_json.h"
 
+#include <cmath>
 #include <ctime>
 #include <string>
 #include <unordered_map>
@@ -45,7 +46,12 @@ json value_to_json(const Node& node, const Value& value) {
   switch (node.kind) {
     case Node::Kind::primitive:
       if (auto* b = std::get_if<bool>(&raw)) return *b;
-      if (auto* d = std::get_if<double>(&raw)) return *d;
+      if (auto* d = std::get_if<double>(&raw)) {
+        // JSON has no NaN or infinity: spelled as gdalinfo -json does, so they are not lost as null.
+        if (std::isnan(*d)) return "NaN";
+        if (std::isinf(*d)) return *d > 0 ? "Infinity" : "-Infinity";
+        return *d;
+      }
       if (auto* i = std::get_if<int64_t>(&raw)) {
         if (node.logical == Logical::timestamp_ms_utc) return iso8601_ms(*i);
         return *i;

@@ -10,7 +10,8 @@
 namespace td::row {
 
 // A row as JSON: column name -> value. Timestamps as ISO 8601 UTC text,
-// binary columns as lowercase hex, JSON-text columns embedded as JSON.
+// binary columns as lowercase hex, JSON-text columns embedded as JSON, a double that
+// is NaN or infinite as the string "NaN", "Infinity" or "-Infinity" (gdalinfo -json's spelling).
 nlohmann::ordered_json row_to_json(const parquet::Value& row);
 
 // `info --raw`: {"byte_order","bigtiff","ifds":[{"offset","tags":[{"code","name","type","count","values"}]}],

@@ -1,0 +1,280 @@
+#!/usr/bin/python3
+"""Oracle: the catalog columns (issue 17, item 1) against `gdalinfo -json`.
+
+    tests/oracle/catalog_compare.py WORKDIR [--corpus DIR ...] [--binary PATH]
+
+Makes its own GeoTIFFs with GDAL in WORKDIR (the cases below), then for those and
+every TIFF under each --corpus DIR (the GDAL corpus of make_gdal_corpus.sh,
+../shared/corpus) compares `tiff-dumper info` with gdalinfo (GDAL 3.6, Debian 12):
+
+  compression_name  metadata IMAGE_STRUCTURE COMPRESSION (absent = NONE; GDAL's
+                    "YCbCr JPEG" is JPEG: the colour space is photometric's)
+  data_type         bands[0].type (GDAL < 3.7 shows Int8 as Byte + PIXELTYPE=SIGNEDBYTE)
+  band_count        len(bands), except images GDAL opens through libtiff's RGBA
+                    interface (4 bands Red, Green, Blue, Alpha where the file has
+                    another count): counted as `rgba_interface`, not compared
+  tiled             bands[0].block equals [tile_width, tile_height] when tiled, and
+                    is as wide as the image when in strips
+  overview_count    len(bands[0].overviews) (implicit JPEG overviews switched off:
+                    GTIFF_IMPLICIT_JPEG_OVR=NO; files with .ovr side files skipped)
+  has_mask          bands[0].mask.flags == ["PER_DATASET"] and no .msk side file
+  nodata            bands[0].noDataValue (nan/inf compared as such)
+  bands             per band: description, unit, scale, offset, and the
+                    STATISTICS_* items of the band's default metadata domain (GDAL
+                    also takes the unit from a vertical CRS: not compared there)
+
+Prints, per column, files compared / agree / disagree with the reasons; exit 1 on
+any disagreement. GDAL can refuse files it cannot open (counted as `gdal_refused`,
+not compared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from oracle_common import SKIP, DumperError, Report, find_binary, run_dumper, tiff_files
+
+try:
+    import numpy as np
+    from osgeo import gdal
+except ImportError as _exc:
+    print(f"SKIP: {_exc}; run with /usr/bin/python3 (python3-gdal, python3-numpy)")
+    sys.exit(SKIP)
+
+gdal.UseExceptions()
+GDAL_ENV = {**os.environ, "GDAL_PAM_ENABLED": "NO", "GTIFF_IMPLICIT_JPEG_OVR": "NO"}
+COLUMNS = ["compression_name", "data_type", "band_count", "tiled", "overview_count", "has_mask", "nodata", "bands"]
+
+
+def make_cases(out: Path) -> None:
+    """GeoTIFFs for the kinds the columns distinguish, made with GDAL's Python API."""
+    gdal.SetConfigOption("GDAL_PAM_ENABLED", "NO")
+    gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")  # masks inside the file, not a .msk
+    out.mkdir(parents=True, exist_ok=True)
+    for p in out.glob("*"):
+        p.unlink()
+    drv = gdal.GetDriverByName("GTiff")
+    y, x = np.mgrid[0:300, 0:400]
+    ramp = ((x + y) % 200).astype(np.float64)
+
+    def make(name: str, bands: int, gdt: int, options: list[str], edit=None, data=ramp) -> None:
+        ds = drv.Create(str(out / name), 400, 300, bands, gdt, options)
+        ds.SetGeoTransform((10.0, 0.01, 0.0, 50.0, 0.0, -0.01))
+        for b in range(bands):
+            ds.GetRasterBand(b + 1).WriteArray(data)
+        if edit:
+            edit(ds)
+        ds = None
+
+    def band_facts(ds) -> None:
+        b1 = ds.GetRasterBand(1)
+        b1.SetDescription("red & <reflectance>")
+        b1.SetUnitType("metre")
+        b1.SetScale(0.01)
+        b1.SetOffset(-5.5)
+        b1.ComputeStatistics(False)
+        b2 = ds.GetRasterBand(2)
+        b2.SetDescription("Zürich")
+        b2.SetScale(2.0)
+
+    make("facts_u16_scale_offset_desc_stats.tif", 3, gdal.GDT_UInt16, ["COMPRESS=DEFLATE"], band_facts)
+    make("facts_only_third_band.tif", 3, gdal.GDT_Byte, [],
+         lambda ds: ds.GetRasterBand(3).SetDescription("third"))
+    make("int8_pixeltype_signedbyte.tif", 1, gdal.GDT_Byte, ["PIXELTYPE=SIGNEDBYTE"])
+    make("cint16.tif", 1, gdal.GDT_CInt16, [])
+    make("cint32_tiled.tif", 1, gdal.GDT_CInt32, ["TILED=YES"])
+    make("cfloat64.tif", 2, gdal.GDT_CFloat64, ["COMPRESS=LZW"])
+    make("int32.tif", 1, gdal.GDT_Int32, ["COMPRESS=PACKBITS"])
+    make("uint32_nbits20.tif", 1, gdal.GDT_UInt32, ["NBITS=20"])
+    make("uint16_nbits12.tif", 1, gdal.GDT_UInt16, ["NBITS=12"])
+    make("byte_nbits1.tif", 1, gdal.GDT_Byte, ["NBITS=1", "COMPRESS=CCITTFAX4"], data=(ramp > 100).astype(np.uint8))
+    make("float32_half.tif", 1, gdal.GDT_Float32, ["NBITS=16"])
+    make("float64_nodata_inf.tif", 1, gdal.GDT_Float64, ["TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=64"],
+         lambda ds: ds.GetRasterBand(1).SetNoDataValue(float("inf")))
+    make("float32_nodata_neg_inf.tif", 1, gdal.GDT_Float32, [],
+         lambda ds: ds.GetRasterBand(1).SetNoDataValue(float("-inf")))
+    make("int16_nodata_min.tif", 1, gdal.GDT_Int16, ["COMPRESS=ZSTD"],
+         lambda ds: ds.GetRasterBand(1).SetNoDataValue(-32768))
+    make("float32_nodata_tiny.tif", 1, gdal.GDT_Float32, [],
+         lambda ds: ds.GetRasterBand(1).SetNoDataValue(1.5e-40))
+    make("strips_rows7.tif", 2, gdal.GDT_Byte, ["BLOCKYSIZE=7", "INTERLEAVE=BAND"])
+    make("tiled_wide_tile.tif", 1, gdal.GDT_Byte, ["TILED=YES", "BLOCKXSIZE=512", "BLOCKYSIZE=16"])
+    fmt = gdal.GetDriverByName("GTiff").GetMetadataItem("DMD_CREATIONOPTIONLIST")
+    if "LERC_ZSTD" in fmt:
+        make("lerc_zstd.tif", 1, gdal.GDT_Float32, ["COMPRESS=LERC_ZSTD", "TILED=YES"])
+        make("lerc_plain.tif", 1, gdal.GDT_Float32, ["COMPRESS=LERC", "TILED=YES"])
+    # Overviews and masks in one file: internal mask with its own overviews.
+    make("rgb_mask_ovr.tif", 3, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=LZW"],
+         lambda ds: (ds.CreateMaskBand(gdal.GMF_PER_DATASET), ds.BuildOverviews("NEAREST", [2, 4, 8])))
+    make("tiled_one_overview.tif", 1, gdal.GDT_Byte, ["TILED=YES"],
+         lambda ds: ds.BuildOverviews("NEAREST", [2]))
+    # Two pages (NewSubfileType 0 then 2): neither an overview nor a mask.
+    ds = drv.Create(str(out / "two_pages.tif"), 64, 64, 1, gdal.GDT_Byte)
+    ds = None
+    page = out / "page2.tif"
+    drv.Create(str(page), 32, 32, 1, gdal.GDT_Byte)
+    subprocess.run(["tiffcp", "-a", str(page), str(out / "two_pages.tif")], check=False, capture_output=True)
+    page.unlink()
+
+
+def gdalinfo(path: Path) -> Any:
+    proc = subprocess.run(["gdalinfo", "-json", "-mdd", "IMAGE_STRUCTURE", str(path)],
+                          capture_output=True, timeout=60, env=GDAL_ENV)
+    if proc.returncode != 0:
+        return None
+    return json.loads(proc.stdout)
+
+
+def same_number(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    # Both write NaN and infinities as "NaN", "Infinity", "-Infinity" (JSON has none).
+    a, b = (float(v.replace("Infinity", "inf")) if isinstance(v, str) else v for v in (a, b))
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+
+
+def expected(path: Path, row: dict, g: dict) -> dict[str, Any]:
+    """Each column's value as gdalinfo states it."""
+    b0 = g["bands"][0]
+    md = g.get("metadata", {})
+    structure = md.get("IMAGE_STRUCTURE", {})
+    band_structure = b0.get("metadata", {}).get("IMAGE_STRUCTURE", {})
+    exp: dict[str, Any] = {}
+    comp = structure.get("COMPRESSION", "NONE")
+    exp["compression_name"] = "JPEG" if comp == "YCbCr JPEG" else comp
+    dtype = b0["type"]
+    if dtype == "Byte" and band_structure.get("PIXELTYPE") == "SIGNEDBYTE":
+        dtype = "Int8"
+    exp["data_type"] = dtype
+    exp["band_count"] = len(g["bands"])
+    width, _height = g["size"]
+    # Strips are always as wide as the image (GDAL may read them a line at a time);
+    # tiles are GDAL's blocks.
+    if row["tiled"]:
+        exp["tiled"] = b0["block"] == [row["tile_width"], row["tile_height"]]
+    else:
+        exp["tiled"] = b0["block"][0] != width
+    exp["overview_count"] = len(b0.get("overviews", []))
+    flags = b0.get("mask", {}).get("flags", [])
+    exp["has_mask"] = flags == ["PER_DATASET"] and not Path(str(path) + ".msk").exists()
+    exp["nodata"] = b0.get("noDataValue")
+    bands = []
+    for b in g["bands"]:
+        stats = b.get("metadata", {}).get("", {})
+        bands.append({
+            "description": b.get("description") or None,
+            "unit": b.get("unit") or None,
+            "scale": b.get("scale") if "scale" in b else None,
+            "offset": b.get("offset") if "offset" in b else None,
+            "minimum": stats.get("STATISTICS_MINIMUM"),
+            "maximum": stats.get("STATISTICS_MAXIMUM"),
+            "mean": stats.get("STATISTICS_MEAN"),
+            "stddev": stats.get("STATISTICS_STDDEV"),
+            "valid_percent": stats.get("STATISTICS_VALID_PERCENT"),
+        })
+    exp["bands"] = bands
+    return exp
+
+
+def compare_bands(ours: list | None, theirs: list[dict]) -> str | None:
+    """None when equal. gdalinfo prints scale 1 / offset 0 even when the file has none."""
+    ours = ours or []
+    for i, t in enumerate(theirs):
+        o = ours[i] if i < len(ours) else {}
+        for k in ("description", "unit"):
+            if (o.get(k) or None) != t[k]:
+                return f"band {i + 1} {k}: ours {o.get(k)!r}, gdalinfo {t[k]!r}"
+        for k, default in (("scale", 1.0), ("offset", 0.0)):
+            mine = o.get(k)
+            if mine is None and t[k] in (None, default):
+                continue
+            if not same_number(mine, t[k]):
+                return f"band {i + 1} {k}: ours {mine!r}, gdalinfo {t[k]!r}"
+        for k in ("minimum", "maximum", "mean", "stddev", "valid_percent"):
+            theirs_v = float(t[k]) if t[k] is not None else None
+            if not same_number(o.get(k), theirs_v):
+                return f"band {i + 1} {k}: ours {o.get(k)!r}, gdalinfo {t[k]!r}"
+    if len(ours) > len(theirs):
+        return f"ours has {len(ours)} bands of metadata, gdalinfo {len(theirs)} bands"
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("workdir", type=Path)
+    ap.add_argument("--corpus", type=Path, action="append", default=[])
+    ap.add_argument("--binary")
+    args = ap.parse_args()
+    if not shutil.which("gdalinfo"):
+        print("SKIP: gdalinfo (gdal-bin) is not installed")
+        return SKIP
+    binary = find_binary(args.binary)
+    make_cases(args.workdir)
+    dirs = [args.workdir]
+    for c in args.corpus:
+        if c.exists():
+            dirs.append(c)
+        else:
+            print(f"NOTE: corpus {c} absent, not compared")
+    files = [f for f in tiff_files(dirs) if f.suffix.lower() in (".tif", ".tiff")
+             and not Path(str(f) + ".ovr").exists()]
+    report = Report()
+    agree = {c: 0 for c in COLUMNS}
+    for f in files:
+        g = gdalinfo(f)
+        if g is None or not g.get("bands"):
+            report.count("gdal_refused")
+            continue
+        rc, out, err = run_dumper(binary, ["info", str(f)])
+        if rc != 0:
+            report.fail(f, f"info exit {rc}: {err.strip()[:200]}")
+            continue
+        row = json.loads(out)
+        if row.get("error_kind"):
+            report.fail(f, f"error row {row['error_kind']} but GDAL opens it")
+            continue
+        report.count("files")
+        exp = expected(f, row, g)
+        interps = [b.get("colorInterpretation") for b in g["bands"]]
+        rgba_interface = interps == ["Red", "Green", "Blue", "Alpha"] and row["band_count"] != 4
+        if rgba_interface:
+            report.count("rgba_interface")
+        if "VERTCRS" in g.get("coordinateSystem", {}).get("wkt", ""):
+            for b in exp["bands"]:
+                b["unit"] = None
+            if row["bands"]:
+                for b in row["bands"]:
+                    b["unit"] = None
+        for col in COLUMNS:
+            if col == "band_count" and rgba_interface:
+                continue
+            if col == "bands":
+                why = compare_bands(row["bands"], exp["bands"])
+            elif col == "nodata":
+                why = None if same_number(row["nodata"], exp["nodata"]) else \
+                    f"ours {row['nodata']!r}, gdalinfo {exp['nodata']!r}"
+            else:
+                why = None if row[col] == exp[col] else f"ours {row[col]!r}, gdalinfo {exp[col]!r}"
+            if why:
+                report.fail(f, f"{col}: {why}")
+            else:
+                agree[col] += 1
+    files_compared = report.counters.get("files", 0)
+    for col in COLUMNS:
+        skipped = report.counters.get("rgba_interface", 0) if col == "band_count" else 0
+        print(f"{col}: agree {agree[col]} of {files_compared - skipped}")
+    return report.print("catalog_compare")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
