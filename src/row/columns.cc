@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "catalog/gdal_metadata.h"
+#include "catalog/geotransform.h"
 #include "catalog/image_structure.h"
 #include "row/geokeys_column.h"
 #include "row/tag_json.h"
@@ -74,21 +75,29 @@ void ifd_summaries(const FillContext& c, const Column&, RowSink& out) {
   out.end_list();
 }
 
-void warnings_column(const FillContext& c, const Column&, RowSink& out) {
-  if (!c.header) return out.null();
-  if (!c.values_shrunk || *c.values_shrunk == 0) return warnings_value(c.header->warnings, out);
-  std::vector<tiff::Warning> warnings = c.header->warnings;
-  const uint64_t span = c.header->span_bytes;
-  warnings.push_back({"value_not_loaded", 0, std::nullopt,
-                      std::to_string(*c.values_shrunk) + " values of other_tags are written as not_loaded: the row " +
-                          "would take more than " + std::to_string(row_budget(span)) + " bytes of memory (8 x the " +
-                          std::to_string(span) + " bytes the header occupies + 65536)"});
-  warnings_value(warnings, out);
-}
-
 void maybe_double(const std::optional<double>& v, RowSink& out) {
   if (!v) return out.null();
   out.float64(*v);
+}
+
+void warnings_column(const FillContext& c, const Column&, RowSink& out) {
+  if (!c.header) return out.null();
+  const uint64_t gcps = catalog::georeferencing(*c.header).gcp_count;
+  const bool shrunk = c.values_shrunk && *c.values_shrunk > 0;
+  if (!shrunk && gcps == 0) return warnings_value(c.header->warnings, out);
+  std::vector<tiff::Warning> warnings = c.header->warnings;
+  if (gcps > 0)
+    warnings.push_back({"transform_from_gcps", 0, tiff::tag::model_tiepoint,
+                        "georeferenced by " + std::to_string(gcps) + " tiepoints (ground control points) without "
+                        "ModelPixelScale or ModelTransformation: no geotransform, `transform` is null"});
+  if (shrunk) {
+    const uint64_t span = c.header->span_bytes;
+    warnings.push_back({"value_not_loaded", 0, std::nullopt,
+                        std::to_string(*c.values_shrunk) + " values of other_tags are written as not_loaded: the row " +
+                            "would take more than " + std::to_string(row_budget(span)) + " bytes of memory (8 x the " +
+                            std::to_string(span) + " bytes the header occupies + 65536)"});
+  }
+  warnings_value(warnings, out);
 }
 
 // The `bands` column: GDAL_METADATA's per-band items (catalog/gdal_metadata.h).
@@ -281,6 +290,27 @@ std::vector<Column> make_columns() {
   add(float64("nodata"), "GDAL_NODATA (42113) as a number, as GDAL reads it (`nan`, `inf`, `-inf` understood)",
       {}, [](const FillContext& c, const Column&, RowSink& out) {
         maybe_double(c.ifd ? catalog::nodata(*c.ifd) : std::nullopt, out);
+      });
+  add(double_list_of("transform"),
+      "the geotransform in GDAL's order [x0, dx/dcol, dx/drow, y0, dy/dcol, dy/drow] (pixel corner, CRS units), "
+      "from ModelPixelScale + ModelTiepoint or ModelTransformation, PixelIsPoint shifted as GDAL does; null when "
+      "there is none (a file georeferenced by several tiepoints has a `transform_from_gcps` warning)",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto gt = c.header ? catalog::georeferencing(*c.header).transform : std::nullopt;
+        if (!gt) return out.null();
+        out.begin_list();
+        for (double v : *gt) out.float64(v);
+        out.end_list();
+      });
+  add(float64("resolution_x"), "pixel width in CRS units: hypot(transform[1], transform[4]), always positive", {},
+      [](const FillContext& c, const Column&, RowSink& out) {
+        const auto gt = c.header ? catalog::georeferencing(*c.header).transform : std::nullopt;
+        maybe_double(gt ? std::optional<double>(catalog::resolution(*gt)[0]) : std::nullopt, out);
+      });
+  add(float64("resolution_y"), "pixel height in CRS units: hypot(transform[2], transform[5]), always positive", {},
+      [](const FillContext& c, const Column&, RowSink& out) {
+        const auto gt = c.header ? catalog::georeferencing(*c.header).transform : std::nullopt;
+        maybe_double(gt ? std::optional<double>(catalog::resolution(*gt)[1]) : std::nullopt, out);
       });
   add(bands_node(),
       "per band, from GDAL_METADATA (42112): {description, unit, scale, offset, minimum, maximum, mean, stddev, "

@@ -19,6 +19,9 @@ every TIFF under each --corpus DIR (the GDAL corpus of make_gdal_corpus.sh,
                     GTIFF_IMPLICIT_JPEG_OVR=NO; files with .ovr side files skipped)
   has_mask          bands[0].mask.flags == ["PER_DATASET"] and no .msk side file
   nodata            bands[0].noDataValue (nan/inf compared as such)
+  transform         geoTransform, relative tolerance 1e-9 (absolute 1e-9 for 0); a file
+                    with gcps has a null transform and a transform_from_gcps warning
+  resolution        resolution_x / resolution_y = hypot of geoTransform's columns
   bands             per band: description, unit, scale, offset, and the
                     STATISTICS_* items of the band's default metadata domain (GDAL
                     also takes the unit from a vertical CRS: not compared there)
@@ -51,7 +54,8 @@ except ImportError as _exc:
 
 gdal.UseExceptions()
 GDAL_ENV = {**os.environ, "GDAL_PAM_ENABLED": "NO", "GTIFF_IMPLICIT_JPEG_OVR": "NO"}
-COLUMNS = ["compression_name", "data_type", "band_count", "tiled", "overview_count", "has_mask", "nodata", "bands"]
+COLUMNS = ["compression_name", "data_type", "band_count", "tiled", "overview_count", "has_mask", "nodata", "bands",
+           "transform", "resolution"]
 
 
 def make_cases(out: Path) -> None:
@@ -116,6 +120,18 @@ def make_cases(out: Path) -> None:
          lambda ds: (ds.CreateMaskBand(gdal.GMF_PER_DATASET), ds.BuildOverviews("NEAREST", [2, 4, 8])))
     make("tiled_one_overview.tif", 1, gdal.GDT_Byte, ["TILED=YES"],
          lambda ds: ds.BuildOverviews("NEAREST", [2]))
+    # Georeferenced only by ground control points.
+    gdal.Translate(str(out / "gcps_only.tif"), str(out / "int32.tif"), outputSRS="EPSG:4326",
+                   GCPs=[gdal.GCP(10.0, 50.0, 0, 0, 0), gdal.GCP(14.0, 50.0, 0, 400, 0),
+                         gdal.GCP(10.0, 47.0, 0, 0, 300)])
+    # Rotated, and pixel-is-point on a rotated grid.
+    make("rotated.tif", 1, gdal.GDT_Byte, [],
+         lambda ds: ds.SetGeoTransform((1000.0, 8.660254037844387, 5.0, 2000.0, 5.0, -8.660254037844387)))
+    make("rotated_point.tif", 1, gdal.GDT_Byte, [],
+         lambda ds: (ds.SetMetadataItem("AREA_OR_POINT", "Point"),
+                     ds.SetGeoTransform((1000.0, 3.0, 1.0, 2000.0, 1.0, -3.0))))
+    ds = drv.Create(str(out / "no_georef.tif"), 16, 16, 1, gdal.GDT_Byte)
+    ds = None
     # Two pages (NewSubfileType 0 then 2): neither an overview nor a mask.
     ds = drv.Create(str(out / "two_pages.tif"), 64, 64, 1, gdal.GDT_Byte)
     ds = None
@@ -183,7 +199,15 @@ def expected(path: Path, row: dict, g: dict) -> dict[str, Any]:
             "valid_percent": stats.get("STATISTICS_VALID_PERCENT"),
         })
     exp["bands"] = bands
+    exp["transform"] = g.get("geoTransform")
+    exp["gcps"] = len(g.get("gcps", {}).get("gcpList", []))
     return exp
+
+
+def close(a: list | None, b: list | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return len(a) == len(b) and all(abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)) for x, y in zip(a, b))
 
 
 def compare_bands(ours: list | None, theirs: list[dict]) -> str | None:
@@ -258,7 +282,18 @@ def main() -> int:
         for col in COLUMNS:
             if col == "band_count" and rgba_interface:
                 continue
-            if col == "bands":
+            if col == "transform":
+                why = None if close(row["transform"], exp["transform"]) else \
+                    f"ours {row['transform']}, gdalinfo {exp['transform']}"
+                kinds = [w["kind"] for w in row["warnings"] or []]
+                if exp["gcps"] and "transform_from_gcps" not in kinds:
+                    why = f"gdalinfo lists {exp['gcps']} GCPs; warnings lack transform_from_gcps: {kinds}"
+            elif col == "resolution":
+                gt = exp["transform"]
+                res = [math.hypot(gt[1], gt[4]), math.hypot(gt[2], gt[5])] if gt else None
+                ours = [row["resolution_x"], row["resolution_y"]] if row["resolution_x"] is not None else None
+                why = None if close(ours, res) else f"ours {ours}, from gdalinfo {res}"
+            elif col == "bands":
                 why = compare_bands(row["bands"], exp["bands"])
             elif col == "nodata":
                 why = None if same_number(row["nodata"], exp["nodata"]) else \
