@@ -4,6 +4,7 @@
 #include <bitset>
 #include <charconv>
 
+#include "catalog/crs.h"
 #include "catalog/gdal_metadata.h"
 #include "catalog/geotransform.h"
 #include "catalog/image_structure.h"
@@ -83,9 +84,11 @@ void maybe_double(const std::optional<double>& v, RowSink& out) {
 void warnings_column(const FillContext& c, const Column&, RowSink& out) {
   if (!c.header) return out.null();
   const uint64_t gcps = catalog::georeferencing(*c.header).gcp_count;
+  const auto& crs_problem = catalog::crs(*c.header).problem;
   const bool shrunk = c.values_shrunk && *c.values_shrunk > 0;
-  if (!shrunk && gcps == 0) return warnings_value(c.header->warnings, out);
+  if (!shrunk && gcps == 0 && !crs_problem) return warnings_value(c.header->warnings, out);
   std::vector<tiff::Warning> warnings = c.header->warnings;
+  if (crs_problem) warnings.push_back({"crs_not_built", 0, tiff::tag::geo_key_directory, *crs_problem});
   if (gcps > 0)
     warnings.push_back({"transform_from_gcps", 0, tiff::tag::model_tiepoint,
                         "georeferenced by " + std::to_string(gcps) + " tiepoints (ground control points) without "
@@ -311,6 +314,22 @@ std::vector<Column> make_columns() {
       [](const FillContext& c, const Column&, RowSink& out) {
         const auto gt = c.header ? catalog::georeferencing(*c.header).transform : std::nullopt;
         maybe_double(gt ? std::optional<double>(catalog::resolution(*gt)[1]) : std::nullopt, out);
+      });
+  add(int64("crs_epsg"),
+      "EPSG code of the CRS: the one the GeoKeys name, or the one PROJ identifies their definition as with 100 % "
+      "confidence; null for a compound CRS without a code and for user-defined CRSs that match none",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto& epsg = c.header ? catalog::crs(*c.header).epsg : std::nullopt;
+        if (!epsg) return out.null();
+        out.int64(*epsg);
+      });
+  add(Node::primitive("crs_projjson", Physical::byte_array, Logical::json),
+      "the CRS as PROJJSON (built by libgeotiff and PROJ; a vertical CRS makes it compound); null when the file has "
+      "no GeoKeys, or with a `crs_not_built` warning when they define none",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto& json = c.header ? catalog::crs(*c.header).projjson : std::nullopt;
+        if (!json) return out.null();
+        out.bytes(*json);
       });
   add(bands_node(),
       "per band, from GDAL_METADATA (42112): {description, unit, scale, offset, minimum, maximum, mean, stddev, "

@@ -114,6 +114,8 @@ struct GeoKeyDirectory {
 //                                     spent; what needs more is not loaded
 //            more_warnings            more than 8 tags of one IFD have warnings: the
 //                                     first 8 are listed, this one counts the rest
+//            crs_not_built            (row level) the GeoKeys define no CRS PROJ can build:
+//                                     `crs_projjson` and `crs_epsg` are null
 //            transform_from_gcps      (row level) tiepoints but no ModelPixelScale or
 //                                     ModelTransformation: `transform` is null
 //            value_not_loaded         (row level) values left out of `other_tags` to

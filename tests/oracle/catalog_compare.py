@@ -22,6 +22,10 @@ every TIFF under each --corpus DIR (the GDAL corpus of make_gdal_corpus.sh,
   transform         geoTransform, relative tolerance 1e-9 (absolute 1e-9 for 0); a file
                     with gcps has a null transform and a transform_from_gcps warning
   resolution        resolution_x / resolution_y = hypot of geoTransform's columns
+  crs_epsg          `gdalsrsinfo -o epsg`: its code when it names one without a
+                    "Confidence in this match" line below 100 %, else null
+  crs_projjson      GDAL reads our PROJJSON (osr) and finds it the same CRS as the one
+                    it reads from the file (IsSame, EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS)
   bands             per band: description, unit, scale, offset, and the
                     STATISTICS_* items of the band's default metadata domain (GDAL
                     also takes the unit from a vertical CRS: not compared there)
@@ -47,7 +51,7 @@ from oracle_common import SKIP, DumperError, Report, find_binary, run_dumper, ti
 
 try:
     import numpy as np
-    from osgeo import gdal
+    from osgeo import gdal, osr
 except ImportError as _exc:
     print(f"SKIP: {_exc}; run with /usr/bin/python3 (python3-gdal, python3-numpy)")
     sys.exit(SKIP)
@@ -55,7 +59,7 @@ except ImportError as _exc:
 gdal.UseExceptions()
 GDAL_ENV = {**os.environ, "GDAL_PAM_ENABLED": "NO", "GTIFF_IMPLICIT_JPEG_OVR": "NO"}
 COLUMNS = ["compression_name", "data_type", "band_count", "tiled", "overview_count", "has_mask", "nodata", "bands",
-           "transform", "resolution"]
+           "transform", "resolution", "crs_epsg", "crs_projjson"]
 
 
 def make_cases(out: Path) -> None:
@@ -132,6 +136,54 @@ def make_cases(out: Path) -> None:
                      ds.SetGeoTransform((1000.0, 3.0, 1.0, 2000.0, 1.0, -3.0))))
     ds = drv.Create(str(out / "no_georef.tif"), 16, 16, 1, gdal.GDT_Byte)
     ds = None
+    # CRSs by code: polar stereographic north and south, Mercator, NAD27, a compound one.
+    for name, srs, gt in (
+            ("crs_polar_north_3413.tif", "EPSG:3413", (-2000000.0, 10000.0, 0.0, 2000000.0, 0.0, -10000.0)),
+            ("crs_polar_south_3031.tif", "EPSG:3031", (-3000000.0, 15000.0, 0.0, 3000000.0, 0.0, -15000.0)),
+            ("crs_mercator_3395.tif", "EPSG:3395", (1000000.0, 100.0, 0.0, 6000000.0, 0.0, -100.0)),
+            ("crs_nad27_4267.tif", "EPSG:4267", (-100.0, 0.01, 0.0, 40.0, 0.0, -0.01)),
+            ("crs_compound_4326_5773.tif", "EPSG:4326+5773", (10.0, 0.01, 0.0, 50.0, 0.0, -0.01))):
+        def set_crs(ds, srs=srs, gt=gt):
+            ref = osr.SpatialReference()
+            ref.SetFromUserInput(srs)
+            ds.SetSpatialRef(ref)
+            ds.SetGeoTransform(gt)
+        make(name, 1, gdal.GDT_Byte, ["GEOTIFF_VERSION=1.1"], set_crs)
+    # Keys GDAL would not write, applied with libgeotiff's geotifcp: a user-defined UTM,
+    # a projection whose citation names another CRS, a user-defined geographic CRS.
+    if shutil.which("geotifcp"):
+        tie = "ModelTiepointTag (2,3):\n 0 0 0\n 500000 5000000 0\nModelPixelScaleTag (1,3):\n 10 10 0\n"
+        keyed = {
+            "geokeys_user_defined_utm.tif": [
+                "GTModelTypeGeoKey (Short,1): ModelTypeProjected", "GeographicTypeGeoKey (Short,1): GCS_WGS_84",
+                "ProjectedCSTypeGeoKey (Short,1): User-Defined", "ProjectionGeoKey (Short,1): Proj_UTM_zone_33N",
+                "ProjLinearUnitsGeoKey (Short,1): Linear_Meter"],
+            "geokeys_wrong_citation.tif": [
+                "GTModelTypeGeoKey (Short,1): ModelTypeProjected",
+                'GTCitationGeoKey (Ascii,22): "WGS 84 / UTM zone 33N"', "GeographicTypeGeoKey (Short,1): GCS_NAD83",
+                "ProjectedCSTypeGeoKey (Short,1): User-Defined", "ProjectionGeoKey (Short,1): User-Defined",
+                "ProjCoordTransGeoKey (Short,1): CT_TransverseMercator", "ProjLinearUnitsGeoKey (Short,1): Linear_Meter",
+                "ProjNatOriginLongGeoKey (Double,1): -93", "ProjNatOriginLatGeoKey (Double,1): 0",
+                "ProjScaleAtNatOriginGeoKey (Double,1): 0.9996", "ProjFalseEastingGeoKey (Double,1): 500000",
+                "ProjFalseNorthingGeoKey (Double,1): 0"],
+            "geokeys_projected_citation_only.tif": [
+                "GTModelTypeGeoKey (Short,1): ModelTypeProjected", 'GTCitationGeoKey (Ascii,7): "UTM 33"'],
+            "geokeys_user_defined_geographic.tif": [
+                "GTModelTypeGeoKey (Short,1): ModelTypeGeographic", "GeographicTypeGeoKey (Short,1): User-Defined",
+                "GeogGeodeticDatumGeoKey (Short,1): Datum_North_American_Datum_1927",
+                "GeogEllipsoidGeoKey (Short,1): Ellipse_Clarke_1866",
+                "GeogAngularUnitsGeoKey (Short,1): Angular_Degree"],
+        }
+        for name, keys in keyed.items():
+            geo = out / (name + ".geo")
+            geo.write_text("Geotiff_Information:\n Version: 1\n Key_Revision: 1.0\n Tagged_Information:\n" + tie +
+                           " End_Of_Tags.\n Keyed_Information:\n" + "\n".join(keys) +
+                           "\n End_Of_Keys.\n End_Of_Geotiff.\n")
+            subprocess.run(["geotifcp", "-g", str(geo), str(out / "no_georef.tif"), str(out / name)], check=True,
+                           capture_output=True)
+            geo.unlink()
+    else:
+        print("NOTE: geotifcp (geotiff-bin) absent: the hand-keyed CRS cases are not made")
     # Two pages (NewSubfileType 0 then 2): neither an overview nor a mask.
     ds = drv.Create(str(out / "two_pages.tif"), 64, 64, 1, gdal.GDT_Byte)
     ds = None
@@ -208,6 +260,46 @@ def close(a: list | None, b: list | None) -> bool:
     if a is None or b is None:
         return a is b
     return len(a) == len(b) and all(abs(x - y) <= 1e-9 * max(1.0, abs(x), abs(y)) for x, y in zip(a, b))
+
+
+def gdal_epsg(path: Path) -> int | None:
+    """gdalsrsinfo's EPSG code when it is certain of it (for a GCP-only file, which
+    gdalsrsinfo reports no CRS for, the code of GDAL's GCP CRS)."""
+    ds = gdal.OpenEx(str(path))
+    if ds.GetGCPCount():
+        srs = ds.GetGCPSpatialRef()
+        ok = srs is not None and srs.GetAuthorityName(None) == "EPSG"
+        return int(srs.GetAuthorityCode(None)) if ok else None
+    proc = subprocess.run(["gdalsrsinfo", "-o", "epsg", str(path)], capture_output=True, text=True,
+                          timeout=60, env=GDAL_ENV)
+    text = proc.stdout
+    if "Confidence in this match" in text and "Confidence in this match: 100" not in text:
+        return None
+    for token in text.split():
+        if token.startswith("EPSG:"):
+            code = int(token[5:])
+            return code if code > 0 else None
+    return None
+
+
+def same_crs(ours: Any, path: Path) -> str | None:
+    """None when GDAL finds our PROJJSON the same CRS as the file's."""
+    ds = gdal.OpenEx(str(path))
+    # GDAL gives a GCP-only file's CRS to its GCPs.
+    theirs = ds.GetGCPSpatialRef() if ds.GetGCPCount() else ds.GetSpatialRef()
+    if theirs is None:
+        return None if ours is None else f"ours has a CRS, GDAL none: {str(ours)[:100]}"
+    if ours is None and theirs.IsLocal() and theirs.GetName() == "unnamed":
+        return None  # keys that only state the raster type: GDAL's placeholder, no CRS
+    if ours is None:
+        return f"ours null, GDAL {theirs.GetName()}"
+    mine = osr.SpatialReference()
+    if mine.SetFromUserInput(json.dumps(ours)) != 0:
+        return "GDAL cannot read our PROJJSON"
+    if not mine.IsSame(theirs, ["CRITERION=EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS",
+                                "IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES"]):
+        return f"not the same CRS: ours {mine.ExportToProj4()!r}, GDAL {theirs.ExportToProj4()!r}"
+    return None
 
 
 def compare_bands(ours: list | None, theirs: list[dict]) -> str | None:
@@ -288,6 +380,11 @@ def main() -> int:
                 kinds = [w["kind"] for w in row["warnings"] or []]
                 if exp["gcps"] and "transform_from_gcps" not in kinds:
                     why = f"gdalinfo lists {exp['gcps']} GCPs; warnings lack transform_from_gcps: {kinds}"
+            elif col == "crs_epsg":
+                theirs = gdal_epsg(f)
+                why = None if row["crs_epsg"] == theirs else f"ours {row['crs_epsg']}, gdalsrsinfo {theirs}"
+            elif col == "crs_projjson":
+                why = same_crs(row["crs_projjson"], f)
             elif col == "resolution":
                 gt = exp["transform"]
                 res = [math.hypot(gt[1], gt[4]), math.hypot(gt[2], gt[5])] if gt else None

@@ -1,0 +1,256 @@
+#include "catalog/crs.h"
+
+#include <geo_normalize.h>
+#include <geo_simpletags.h>
+#include <geo_tiffp.h>  // TIFFMethod
+#include <geotiff.h>
+#include <proj.h>
+#include <proj_experimental.h>  // proj_create_compound_crs
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "tiff/tags.h"
+
+namespace td::catalog {
+namespace {
+
+namespace tag = tiff::tag;
+constexpr uint16_t kModelTypeKey = 1024, kGeodeticCrsKey = 2048, kProjectedCrsKey = 3072, kVerticalKey = 4096;
+constexpr uint64_t kUserDefined = 32767;
+constexpr uint64_t kModelProjected = 1, kModelGeographic = 2;
+constexpr size_t kCacheEntries = 4096;  // distinct GeoKey sets kept per thread
+
+struct ProjDeleter {
+  void operator()(PJ* p) const { proj_destroy(p); }
+};
+using ProjPtr = std::unique_ptr<PJ, ProjDeleter>;
+
+std::optional<uint64_t> key_code(const tiff::Header& h, uint16_t id) {
+  const tiff::GeoKey* k = h.geokeys ? h.geokeys->find(id) : nullptr;
+  const auto* v = k ? std::get_if<std::vector<uint64_t>>(&k->value) : nullptr;
+  if (!v || v->empty()) return std::nullopt;
+  return (*v)[0];
+}
+
+constexpr const char* kNoDefinition = "the GeoKeys define no CRS PROJ can express";
+
+// What GDAL makes of projected keys that define nothing (no code, no projection): a
+// local engineering CRS in metres named by GTCitationGeoKey.
+ProjPtr engineering(PJ_CONTEXT* ctx, const tiff::Header& h) {
+  const tiff::GeoKey* k = h.geokeys ? h.geokeys->find(1026) : nullptr;  // GTCitationGeoKey
+  const auto* citation = k ? std::get_if<std::string>(&k->value) : nullptr;
+  std::string name;
+  for (char c : citation ? *citation : std::string("unnamed")) {
+    if (c == '"') name += '"';  // WKT doubles a quote inside a string
+    name += c;
+  }
+  const std::string wkt = "ENGCRS[\"" + name + "\",EDATUM[\"\"],CS[Cartesian,2],AXIS[\"(E)\",east,ORDER[1],"
+                          "LENGTHUNIT[\"metre\",1]],AXIS[\"(N)\",north,ORDER[2],LENGTHUNIT[\"metre\",1]]]";
+  return ProjPtr(proj_create(ctx, wkt.c_str()));
+}
+
+// libgeotiff's error callback: keeps the first error as the reason (user data: a
+// std::string), instead of libgeotiff's default of printing to stderr.
+void keep_geotiff_error(GTIF* gtif, int level, const char* format, ...) {
+  auto* first = static_cast<std::string*>(GTIFGetUserData(gtif));
+  if (level != LIBGEOTIFF_ERROR || !first || !first->empty()) return;
+  char text[512];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(text, sizeof text, format, args);
+  va_end(args);
+  *first = text;
+  while (!first->empty() && (first->back() == '\n' || first->back() == '.')) first->pop_back();
+}
+
+// A CRS from PROJ's EPSG database, or null when the code is none it knows.
+ProjPtr from_epsg(PJ_CONTEXT* ctx, uint64_t code) {
+  if (code == 0 || code >= kUserDefined) return nullptr;
+  return ProjPtr(proj_create_from_database(ctx, "EPSG", std::to_string(code).c_str(), PJ_CATEGORY_CRS, 0, nullptr));
+}
+
+// The definition the keys spell out, through libgeotiff's normalisation (GTIFGetDefn)
+// and its PROJ string. `why` is set when there is none.
+ProjPtr from_definition(PJ_CONTEXT* ctx, const tiff::Ifd& ifd, std::string& why) {
+  std::unique_ptr<ST_TIFF, void (*)(ST_TIFF*)> st(ST_Create(), ST_Destroy);
+  if (const tiff::Tag* t = ifd.find(tag::geo_key_directory)) {
+    std::vector<uint16_t> shorts;
+    for (int64_t v : t->as_ints()) shorts.push_back(static_cast<uint16_t>(v));
+    ST_SetKey(st.get(), tag::geo_key_directory, static_cast<int>(shorts.size()), STT_SHORT, shorts.data());
+  }
+  if (const tiff::Tag* t = ifd.find(tag::geo_double_params)) {
+    std::vector<double> d = t->as_doubles();
+    if (!d.empty()) ST_SetKey(st.get(), tag::geo_double_params, static_cast<int>(d.size()), STT_DOUBLE, d.data());
+  }
+  if (const tiff::Tag* t = ifd.find(tag::geo_ascii_params)) {
+    if (const auto* s = std::get_if<std::string>(&t->values)) {
+      std::string text = *s;
+      text.push_back('\0');
+      ST_SetKey(st.get(), tag::geo_ascii_params, static_cast<int>(text.size()), STT_ASCII, text.data());
+    }
+  }
+  TIFFMethod methods;
+  GTIFSetSimpleTagsMethods(&methods);
+  std::string geotiff_error;
+  std::unique_ptr<GTIF, void (*)(GTIF*)> gtif(
+      GTIFNewWithMethodsEx(st.get(), &methods, keep_geotiff_error, &geotiff_error), GTIFFree);
+  if (!gtif) {
+    why = "libgeotiff could not read the GeoKey directory" + (geotiff_error.empty() ? "" : ": " + geotiff_error);
+    return nullptr;
+  }
+  GTIFAttachPROJContext(gtif.get(), ctx);
+  std::unique_ptr<GTIFDefn, void (*)(GTIFDefn*)> defn(GTIFAllocDefn(), GTIFFreeDefn);
+  if (!defn || !GTIFGetDefn(gtif.get(), defn.get())) {
+    why = "libgeotiff found no coordinate system in the GeoKeys" + (geotiff_error.empty() ? "" : ": " + geotiff_error);
+    return nullptr;
+  }
+  char* proj4 = GTIFGetProj4Defn(defn.get());
+  const std::string definition = proj4 ? proj4 : "";
+  GTIFFreeMemory(proj4);
+  if (definition.empty()) {
+    why = kNoDefinition;
+    return nullptr;
+  }
+  ProjPtr crs(proj_create(ctx, (definition + " +type=crs").c_str()));
+  if (!crs) {
+    why = "PROJ could not build a CRS from the GeoKeys' definition \"" + definition + "\"";
+    return nullptr;
+  }
+  // A PROJ string names no datum but a few: take the geodetic CRS (or datum) the keys
+  // name from the EPSG database, as GDAL does, and keep the string's projection.
+  ProjPtr base = from_epsg(ctx, static_cast<uint16_t>(defn->GCS));
+  if (!base && defn->Datum > 0 && defn->Datum < static_cast<int>(kUserDefined)) {
+    ProjPtr datum(proj_create_from_database(ctx, "EPSG", std::to_string(defn->Datum).c_str(), PJ_CATEGORY_DATUM, 0,
+                                            nullptr));
+    ProjPtr cs(proj_create_ellipsoidal_2D_cs(ctx, PJ_ELLPS2D_LATITUDE_LONGITUDE, nullptr, 0));
+    if (datum && cs) base.reset(proj_create_geographic_crs_from_datum(ctx, proj_get_name(datum.get()), datum.get(), cs.get()));
+  }
+  if (!base) return crs;
+  if (proj_get_type(crs.get()) == PJ_TYPE_BOUND_CRS) crs.reset(proj_get_source_crs(ctx, crs.get()));
+  if (!crs) return nullptr;
+  const PJ_TYPE type = proj_get_type(crs.get());
+  if (type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS) return base;
+  if (type != PJ_TYPE_PROJECTED_CRS) return crs;
+  ProjPtr altered(proj_crs_alter_geodetic_crs(ctx, crs.get(), base.get()));
+  return altered ? std::move(altered) : std::move(crs);
+}
+
+// The EPSG code PROJ identifies `crs` as with 100 % confidence, if any.
+std::optional<int64_t> identify(PJ_CONTEXT* ctx, PJ* crs) {
+  int* confidence = nullptr;
+  PJ_OBJ_LIST* found = proj_identify(ctx, crs, "EPSG", nullptr, &confidence);
+  std::optional<int64_t> code;
+  const int n = found ? proj_list_get_count(found) : 0;
+  for (int i = 0; i < n && !code; ++i) {
+    if (confidence[i] != 100) continue;
+    ProjPtr match(proj_list_get(ctx, found, i));
+    const char* id = match ? proj_get_id_code(match.get(), 0) : nullptr;
+    if (id) code = std::strtoll(id, nullptr, 10);
+  }
+  proj_int_list_destroy(confidence);
+  proj_list_destroy(found);
+  return code;
+}
+
+Crs build(const tiff::Header& h) {
+  Crs out;
+  const tiff::Ifd* ifd = geokey_ifd(h);
+  if (!ifd) return out;
+  auto* ctx = static_cast<PJ_CONTEXT*>(proj_context());
+  const auto model = key_code(h, kModelTypeKey);
+  out.geographic = model == kModelGeographic;
+  uint64_t named = 0;  // the EPSG code the keys name for the whole CRS, 0 for none
+  if (model == kModelProjected) named = key_code(h, kProjectedCrsKey).value_or(0);
+  if (model == kModelGeographic) named = key_code(h, kGeodeticCrsKey).value_or(0);
+  ProjPtr horizontal = from_epsg(ctx, named);
+  std::string why;
+  if (!horizontal) {
+    named = 0;
+    horizontal = from_definition(ctx, *ifd, why);
+    if (!horizontal && why == kNoDefinition && model == kModelProjected) horizontal = engineering(ctx, h);
+  }
+  if (!horizontal) {
+    // Keys that only say PixelIsArea/Point (GDAL writes them for files without a CRS)
+    // define no CRS and claim none: no warning then.
+    if (model || named) out.problem = why;
+    return out;
+  }
+  ProjPtr crs = std::move(horizontal);
+  if (const auto v = key_code(h, kVerticalKey)) {
+    if (ProjPtr vertical = from_epsg(ctx, *v)) {
+      const std::string name = std::string(proj_get_name(crs.get())) + " + " + proj_get_name(vertical.get());
+      ProjPtr compound(proj_create_compound_crs(ctx, name.c_str(), crs.get(), vertical.get()));
+      if (compound) {
+        crs = std::move(compound);
+        named = 0;
+      }
+    } else if (*v != 0 && *v != kUserDefined) {
+      out.problem = "VerticalCSTypeGeoKey " + std::to_string(*v) + " is no vertical CRS in PROJ's EPSG database: "
+                    "the CRS is the horizontal one";
+    }
+  }
+  const char* options[] = {"MULTILINE=NO", nullptr};
+  if (const char* json = proj_as_projjson(ctx, crs.get(), options)) out.projjson = json;
+  out.epsg = named ? std::optional<int64_t>(static_cast<int64_t>(named)) : identify(ctx, crs.get());
+  return out;
+}
+
+// The cache key: the three GeoKey tags' values as bytes.
+std::string key_of(const tiff::Ifd& ifd) {
+  std::string key;
+  for (uint16_t code : {tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params}) {
+    const tiff::Tag* t = ifd.find(code);
+    key.push_back(static_cast<char>(t ? t->values.index() : 255));
+    if (!t) continue;
+    std::visit(
+        [&key](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, std::string>) {
+            key += v;
+          } else if constexpr (!std::is_same_v<V, std::monostate>) {
+            key.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0]));
+          }
+          key.push_back('\x1f');
+        },
+        t->values);
+  }
+  return key;
+}
+
+}  // namespace
+
+void* proj_context() {
+  struct Context {
+    PJ_CONTEXT* ctx = proj_context_create();
+    Context() { proj_log_level(ctx, PJ_LOG_NONE); }
+    ~Context() { proj_context_destroy(ctx); }
+  };
+  thread_local Context context;
+  return context.ctx;
+}
+
+const tiff::Ifd* geokey_ifd(const tiff::Header& header) {
+  if (!header.geokeys) return nullptr;
+  for (const tiff::Ifd& ifd : header.ifds)
+    if (ifd.find(tag::geo_key_directory)) return &ifd;
+  return nullptr;
+}
+
+const Crs& crs(const tiff::Header& header) {
+  static const Crs none;
+  const tiff::Ifd* ifd = geokey_ifd(header);
+  if (!ifd) return none;
+  thread_local std::unordered_map<std::string, Crs> cache;
+  std::string key = key_of(*ifd);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= kCacheEntries) cache.clear();
+  return cache.emplace(std::move(key), build(header)).first->second;
+}
+
+}  // namespace td::catalog
