@@ -7,6 +7,7 @@
 #include <proj.h>
 #include <proj_experimental.h>  // proj_create_compound_crs
 
+#include <array>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -223,6 +224,15 @@ std::string key_of(const tiff::Ifd& ifd) {
   return key;
 }
 
+// Equal values of the kinds GeoKey tags hold (SHORT, DOUBLE, ASCII, or not loaded).
+bool same_values(const tiff::TagValues& a, const tiff::TagValues& b) {
+  if (a.index() != b.index()) return false;
+  if (const auto* x = std::get_if<std::vector<uint64_t>>(&a)) return *x == std::get<std::vector<uint64_t>>(b);
+  if (const auto* x = std::get_if<std::vector<double>>(&a)) return *x == std::get<std::vector<double>>(b);
+  if (const auto* x = std::get_if<std::string>(&a)) return *x == std::get<std::string>(b);
+  return a.index() == 0;  // both not loaded; any other kind is never taken as the same
+}
+
 }  // namespace
 
 void* proj_context() {
@@ -246,11 +256,37 @@ const Crs& crs(const tiff::Header& header) {
   static const Crs none;
   const tiff::Ifd* ifd = geokey_ifd(header);
   if (!ifd) return none;
+  // Consecutive objects of a bucket mostly share their GeoKeys: compare with the last
+  // ones before building a cache key (the key's bytes cost more than the comparison).
+  struct Last {
+    std::array<tiff::TagValues, 3> values;
+    const Crs* crs = nullptr;
+  };
+  thread_local Last last;
+  constexpr std::array<uint16_t, 3> kTags{tag::geo_key_directory, tag::geo_double_params, tag::geo_ascii_params};
+  std::array<const tiff::TagValues*, 3> now{};
+  for (size_t i = 0; i < kTags.size(); ++i) {
+    const tiff::Tag* t = ifd->find(kTags[i]);
+    now[i] = t ? &t->values : nullptr;
+  }
+  auto same_as_last = [&] {
+    for (size_t i = 0; i < kTags.size(); ++i) {
+      const tiff::TagValues empty;
+      if (!same_values(now[i] ? *now[i] : empty, last.values[i])) return false;
+    }
+    return true;
+  };
+  if (last.crs && same_as_last()) return *last.crs;
   thread_local std::unordered_map<std::string, Crs> cache;
   std::string key = key_of(*ifd);
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
-  if (cache.size() >= kCacheEntries) cache.clear();
-  return cache.emplace(std::move(key), build(header)).first->second;
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    if (cache.size() >= kCacheEntries) cache.clear();
+    it = cache.emplace(std::move(key), build(header)).first;
+  }
+  for (size_t i = 0; i < kTags.size(); ++i) last.values[i] = now[i] ? *now[i] : tiff::TagValues{};
+  last.crs = &it->second;
+  return it->second;
 }
 
 }  // namespace td::catalog

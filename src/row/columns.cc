@@ -83,8 +83,8 @@ void maybe_double(const std::optional<double>& v, RowSink& out) {
 
 void warnings_column(const FillContext& c, const Column&, RowSink& out) {
   if (!c.header) return out.null();
-  const uint64_t gcps = catalog::georeferencing(*c.header).gcp_count;
-  const auto& crs_problem = catalog::crs(*c.header).problem;
+  const uint64_t gcps = georeferencing(c).gcp_count;
+  const auto& crs_problem = crs(c).problem;
   const bool shrunk = c.values_shrunk && *c.values_shrunk > 0;
   if (!shrunk && gcps == 0 && !crs_problem) return warnings_value(c.header->warnings, out);
   std::vector<tiff::Warning> warnings = c.header->warnings;
@@ -282,13 +282,13 @@ std::vector<Column> make_columns() {
       "reduced-resolution images of the main image, as GDAL counts them (masks and other pages excluded)", {},
       [](const FillContext& c, const Column&, RowSink& out) {
         if (!c.ifd) return out.null();
-        out.int64(static_cast<int64_t>(catalog::pyramid(*c.header).overviews.size()));
+        out.int64(static_cast<int64_t>(pyramid(c).overviews.size()));
       });
   add(Node::primitive("has_mask", Physical::boolean),
       "whether the main image has an internal transparency mask (an IFD with NewSubfileType bit 4), as GDAL finds it",
       {}, [](const FillContext& c, const Column&, RowSink& out) {
         if (!c.ifd) return out.null();
-        out.boolean(catalog::pyramid(*c.header).mask.has_value());
+        out.boolean(pyramid(c).mask.has_value());
       });
   add(float64("nodata"), "GDAL_NODATA (42113) as a number, as GDAL reads it (`nan`, `inf`, `-inf` understood)",
       {}, [](const FillContext& c, const Column&, RowSink& out) {
@@ -299,7 +299,7 @@ std::vector<Column> make_columns() {
       "from ModelPixelScale + ModelTiepoint or ModelTransformation, PixelIsPoint shifted as GDAL does; null when "
       "there is none (a file georeferenced by several tiepoints has a `transform_from_gcps` warning)",
       {}, [](const FillContext& c, const Column&, RowSink& out) {
-        const auto gt = c.header ? catalog::georeferencing(*c.header).transform : std::nullopt;
+        const auto gt = c.header ? georeferencing(c).transform : std::nullopt;
         if (!gt) return out.null();
         out.begin_list();
         for (double v : *gt) out.float64(v);
@@ -307,19 +307,19 @@ std::vector<Column> make_columns() {
       });
   add(float64("resolution_x"), "pixel width in CRS units: hypot(transform[1], transform[4]), always positive", {},
       [](const FillContext& c, const Column&, RowSink& out) {
-        const auto gt = c.header ? catalog::georeferencing(*c.header).transform : std::nullopt;
+        const auto gt = c.header ? georeferencing(c).transform : std::nullopt;
         maybe_double(gt ? std::optional<double>(catalog::resolution(*gt)[0]) : std::nullopt, out);
       });
   add(float64("resolution_y"), "pixel height in CRS units: hypot(transform[2], transform[5]), always positive", {},
       [](const FillContext& c, const Column&, RowSink& out) {
-        const auto gt = c.header ? catalog::georeferencing(*c.header).transform : std::nullopt;
+        const auto gt = c.header ? georeferencing(c).transform : std::nullopt;
         maybe_double(gt ? std::optional<double>(catalog::resolution(*gt)[1]) : std::nullopt, out);
       });
   add(int64("crs_epsg"),
       "EPSG code of the CRS: the one the GeoKeys name, or the one PROJ identifies their definition as with 100 % "
       "confidence; null for a compound CRS without a code and for user-defined CRSs that match none",
       {}, [](const FillContext& c, const Column&, RowSink& out) {
-        const auto& epsg = c.header ? catalog::crs(*c.header).epsg : std::nullopt;
+        const auto& epsg = c.header ? crs(c).epsg : std::nullopt;
         if (!epsg) return out.null();
         out.int64(*epsg);
       });
@@ -327,7 +327,7 @@ std::vector<Column> make_columns() {
       "the CRS as PROJJSON (built by libgeotiff and PROJ; a vertical CRS makes it compound); null when the file has "
       "no GeoKeys, or with a `crs_not_built` warning when they define none",
       {}, [](const FillContext& c, const Column&, RowSink& out) {
-        const auto& json = c.header ? catalog::crs(*c.header).projjson : std::nullopt;
+        const auto& json = c.header ? crs(c).projjson : std::nullopt;
         if (!json) return out.null();
         out.bytes(*json);
       });
@@ -388,6 +388,25 @@ std::vector<IfdField> make_ifd_fields() {
 }
 
 }  // namespace
+
+const catalog::Georeferencing& georeferencing(const FillContext& c) {
+  if (!c.georeferencing_memo) c.georeferencing_memo = catalog::georeferencing(*c.header);
+  return *c.georeferencing_memo;
+}
+
+const catalog::Pyramid& pyramid(const FillContext& c) {
+  if (!c.pyramid_memo) c.pyramid_memo = catalog::pyramid(*c.header);
+  return *c.pyramid_memo;
+}
+
+const catalog::Crs& crs(const FillContext& c) {
+  if (!c.crs_memo) c.crs_memo = &catalog::crs(*c.header);
+  return *c.crs_memo;
+}
+
+bool has_catalog_warnings(const FillContext& c) {
+  return c.header && (georeferencing(c).gcp_count > 0 || crs(c).problem);
+}
 
 std::span<const Column> columns() {
   static const std::vector<Column> table = make_columns();

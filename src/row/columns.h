@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "catalog/crs.h"
+#include "catalog/geotransform.h"
+#include "catalog/image_structure.h"
 #include "parquet/row_sink.h"
 #include "parquet/schema.h"
 #include "row/row_builder.h"
@@ -34,7 +37,21 @@ struct FillContext {
   // writes long values as not-loaded markers and counts them in *values_shrunk, and
   // the warnings column adds a value_not_loaded warning saying so.
   size_t* values_shrunk = nullptr;
+
+  // Catalog facts several columns show, each worked out once per row on first use
+  // (see the accessors below).
+  mutable std::optional<catalog::Georeferencing> georeferencing_memo{};
+  mutable std::optional<catalog::Pyramid> pyramid_memo{};
+  mutable const catalog::Crs* crs_memo = nullptr;
 };
+
+// The row's catalog facts (catalog/): call only when ctx.header is set.
+const catalog::Georeferencing& georeferencing(const FillContext& ctx);
+const catalog::Pyramid& pyramid(const FillContext& ctx);
+const catalog::Crs& crs(const FillContext& ctx);
+// Whether the row's warnings column adds catalog warnings (transform_from_gcps,
+// crs_not_built) to the header's.
+bool has_catalog_warnings(const FillContext& ctx);
 
 struct Column {
   parquet::Node node;        // name, Parquet type, nullability (and children, if nested)

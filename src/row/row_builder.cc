@@ -31,8 +31,9 @@ RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
   }
   const tiff::Header& h = *outcome.header;
   const tiff::Ifd* first = h.ifds.empty() ? nullptr : &h.ifds.front();
-  fill_row(FillContext{outcome, &h, first, nullptr}, out);
-  bool warned = !h.warnings.empty();
+  const FillContext context{outcome, &h, first, nullptr};
+  fill_row(context, out);
+  bool warned = !h.warnings.empty() || has_catalog_warnings(context);
   // Rows are bounded by what was read: a hostile header cannot make a huge row.
   if (const uint64_t budget = row_budget(h.span_bytes); h.span_bytes > 0 && out.row_bytes() > budget) {
     // Keep the row: long other_tags values become markers.
