@@ -17,6 +17,7 @@
 #include "cli/config.h"
 #include "cli/exit_codes.h"
 #include "cli/info_document.h"
+#include "util/version.h"
 
 namespace py = pybind11;
 
@@ -199,6 +200,8 @@ PYBIND11_MODULE(_core, m) {
   static py::exception<void> run_error(m, "RunError", PyExc_RuntimeError);
   g_config_error = config_error.ptr();
   g_run_error = run_error.ptr();
+  // The build's one version (util/version.h), as `tiff-dumper --version` prints it.
+  m.attr("__version__") = td::version();
   m.def("dump_headers", &dump_headers, py::arg("config_path"), py::arg("config_text"), py::arg("out_dir"),
         py::arg("overrides"));
   m.def("read_header", &read_header, py::arg("path"), py::arg("store_options"));

@@ -8,6 +8,8 @@
 Errors: ConfigError (a ValueError) where the command exits 2 (bad config,
 options or store); RunError (a RuntimeError) where it exits 1 (the run
 failed) and when read_header cannot read its file.
+
+__version__ is the engine's version, the one `tiff-dumper --version` prints.
 """
 import json
 import os
@@ -15,7 +17,9 @@ import os
 from ._core import ConfigError, RunError
 from . import _core
 
-__all__ = ["dump_headers", "read_header", "read_headers", "ConfigError", "RunError"]
+__version__ = _core.__version__
+
+__all__ = ["dump_headers", "read_header", "read_headers", "ConfigError", "RunError", "__version__"]
 
 
 def dump_headers(config, out_dir, **overrides):

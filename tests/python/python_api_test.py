@@ -14,7 +14,8 @@ Checked: read_header of each sample equals `tiff-dumper info SAMPLE`; read_heade
 of the samples makes a pandas DataFrame with one row per file and the columns;
 dump_headers over samples/ (a config file, a dict, overrides) writes Parquet
 DuckDB reads back with 4 rows; a bad config raises ConfigError (a ValueError); a
-missing store raises ConfigError, a missing file RunError; the console script.
+missing store raises ConfigError, a missing file RunError; __version__ is what
+`tiff-dumper --version` prints; the console script.
 """
 import glob
 import json
@@ -148,6 +149,12 @@ def test_missing_store_and_file(td, tmp_path):
         td.read_header(os.path.join(SAMPLES, "missing.tif"))
     with pytest.raises(td.ConfigError):
         td.read_header("nosuchscheme://bucket/a.tif")
+
+
+def test_version_is_the_commands(td):
+    r = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "tiff-dumper " + td.__version__, (r.stdout, td.__version__)
 
 
 def test_console_script():
