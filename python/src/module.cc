@@ -7,8 +7,16 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +25,7 @@
 #include "cli/config.h"
 #include "cli/exit_codes.h"
 #include "cli/info_document.h"
+#include "util/version.h"
 
 namespace py = pybind11;
 
@@ -28,6 +37,59 @@ PyObject* g_run_error = nullptr;
 [[noreturn]] void raise(PyObject* type, const std::string& message) {
   PyErr_SetString(type, message.c_str());
   throw py::error_already_set();
+}
+
+// Runs `work` on a thread of its own with the GIL released. The calling thread
+// wakes every 100 ms, takes the GIL and runs Python's signal handlers
+// (PyErr_CheckSignals), so Ctrl-C is not held back until the run ends. When a
+// handler raises (KeyboardInterrupt), `stop` is set, `work` is waited for (it
+// must see `stop` and return soon, leaving its output as a stopped run does)
+// and the handler's exception is raised here. SIGINT is blocked on the work
+// thread and the threads it starts: the signal then reaches the waiting
+// thread, never interrupts the engine's system calls (EINTR).
+void run_interruptible(const std::function<void()>& work, std::atomic<bool>& stop) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::exception_ptr failure;
+  PyObject *type = nullptr, *value = nullptr, *trace = nullptr;  // the handler's exception
+  {
+    py::gil_scoped_release release;
+    std::thread worker([&] {
+      sigset_t set;
+      sigemptyset(&set);
+      sigaddset(&set, SIGINT);
+      ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+      try {
+        work();
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      std::lock_guard lock(mu);
+      done = true;
+      cv.notify_all();
+    });
+    std::unique_lock lock(mu);
+    while (!cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done; })) {
+      if (type) continue;  // stopping: wait for the engine
+      lock.unlock();
+      {
+        py::gil_scoped_acquire gil;
+        if (PyErr_CheckSignals() != 0) {
+          PyErr_Fetch(&type, &value, &trace);
+          stop = true;
+        }
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    worker.join();
+  }
+  if (type) {
+    PyErr_Restore(type, value, trace);
+    throw py::error_already_set();
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 py::object to_python(const nlohmann::ordered_json& j) {
@@ -113,11 +175,10 @@ py::dict dump_headers(const py::object& config_path, const py::object& config_te
     }
   }
   td::cli::HeadersReport report;
-  int code;
-  {
-    py::gil_scoped_release release;
-    code = td::cli::run_headers_command(args, &report);
-  }
+  int code = 0;
+  std::atomic<bool> stop{false};
+  args.stop = &stop;
+  run_interruptible([&] { code = td::cli::run_headers_command(args, &report); }, stop);
   if (code == td::cli::exit_usage) raise(g_config_error, report.error);
   if (code == td::cli::exit_failed) raise(g_run_error, report.error);
   const auto& s = report.summary;
@@ -154,11 +215,11 @@ py::object read_header(const std::string& path, const py::dict& options) {
   td::cli::InfoArgs args;
   auto config = store_config(options);
   td::cli::InfoDocument doc;
-  {
-    py::gil_scoped_release release;
+  std::atomic<bool> stop{false};  // one file: Ctrl-C raises once it is read
+  run_interruptible([&] {
     td::cli::StoreCache stores;
     doc = td::cli::info_document(args, path, config, stores);
-  }
+  }, stop);
   if (doc.error) {
     raise(doc.code == td::cli::exit_usage ? g_config_error : g_run_error,
           (path + ": ") + doc.error->describe());
@@ -170,19 +231,21 @@ py::list read_headers(const std::vector<std::string>& paths, size_t concurrency,
   td::cli::InfoArgs args;
   auto config = store_config(options);
   std::vector<td::cli::InfoDocument> docs(paths.size());
-  {
-    py::gil_scoped_release release;
+  std::atomic<bool> stop{false};  // on Ctrl-C no further file is started
+  run_interruptible([&] {
     std::atomic<size_t> next{0};
     auto work = [&] {
       td::cli::StoreCache stores;  // per thread
-      for (size_t i; (i = next++) < paths.size();) docs[i] = td::cli::info_document(args, paths[i], config, stores, true);
+      for (size_t i; !stop.load() && (i = next++) < paths.size();) {
+        docs[i] = td::cli::info_document(args, paths[i], config, stores, true);
+      }
     };
     size_t n = std::max<size_t>(1, std::min(concurrency, paths.size()));
     std::vector<std::thread> threads;
     for (size_t t = 1; t < n; ++t) threads.emplace_back(work);
     work();
     for (auto& t : threads) t.join();
-  }
+  }, stop);
   py::list out;
   for (size_t i = 0; i < docs.size(); ++i) {
     if (!docs[i].json) raise(g_config_error, paths[i] + ": " + docs[i].error->describe());
@@ -199,6 +262,8 @@ PYBIND11_MODULE(_core, m) {
   static py::exception<void> run_error(m, "RunError", PyExc_RuntimeError);
   g_config_error = config_error.ptr();
   g_run_error = run_error.ptr();
+  // The build's one version (util/version.h), as `tiff-dumper --version` prints it.
+  m.attr("__version__") = td::version();
   m.def("dump_headers", &dump_headers, py::arg("config_path"), py::arg("config_text"), py::arg("out_dir"),
         py::arg("overrides"));
   m.def("read_header", &read_header, py::arg("path"), py::arg("store_options"));

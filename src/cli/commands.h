@@ -1,6 +1,7 @@
 // The subcommands. Each returns a process exit code (exit_codes.h).
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ struct HeadersArgs {
   // YAML (or JSON) text standing in for the CONFIG file (the Python API);
   // positionals then holds OUT_DIR alone.
   std::optional<std::string> config_text;
+  // Stops the run early when set (pipeline::HeadersOptions::stop; the Python API on Ctrl-C).
+  const std::atomic<bool>* stop = nullptr;
 };
 // What a `headers` run ended with, for callers other than main (the Python API):
 // the message of a failure (exit codes 1 and 2), the summary otherwise.

@@ -268,11 +268,15 @@ int run_headers_command(const HeadersArgs& args, HeadersReport* report) {
   // A live line on a terminal; in a log (Slurm, Kubernetes, CI), a plain line every 30 s.
   options.show_progress = !args.quiet && ::isatty(STDERR_FILENO);
   if (!args.quiet && !options.show_progress) options.progress_interval_seconds = *interval;
+  options.stop = args.stop;
 
   log::debug("store " + config.store_name + ", " + std::to_string(options.prefixes.size()) + " prefixes");
   auto result = pipeline::run_headers(**store, options, *out);
   if (!result.ok()) {
-    std::string line = redact(result.error().describe());
+    // Stopped on request: the caller's interruption, worded as the command's own (no error kind).
+    bool stopped = result.error().message == pipeline::kRunStopped;
+    std::string line = stopped ? "interrupted: temporary files removed, committed parts kept; rerun with --resume to continue"
+                               : redact(result.error().describe());
     std::fprintf(stderr, "error: %s\n", line.c_str());
     if (report) report->error = line;
     return exit_failed;

@@ -78,14 +78,11 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-// The first argument names the subcommand; an unknown one is an error with a
-// hint (CLI11 alone says "A subcommand is required"). Exit code, or -1: fine.
-int check_subcommand(int argc, char** argv, const std::vector<std::string>& known) {
-  if (argc < 2 || argv[1][0] == '-') return -1;
-  std::string given = td::redact(argv[1]);  // whatever was typed there, no secret echoed
-  if (std::find(known.begin(), known.end(), given) != known.end()) return -1;
+// The entry of `known` nearest to `given` by at most 2 edits ("heders",
+// "--concurency"); empty when none is that near.
+std::string closest(const std::string& given, const std::vector<std::string>& known) {
   std::string best;
-  size_t best_distance = 3;  // at most 2 edits: "heders", "hedaers", "inf"
+  size_t best_distance = 3;
   for (const auto& k : known) {
     size_t d = edit_distance(given, k);
     if (d < best_distance) {
@@ -93,6 +90,16 @@ int check_subcommand(int argc, char** argv, const std::vector<std::string>& know
       best = k;
     }
   }
+  return best;
+}
+
+// The first argument names the subcommand; an unknown one is an error with a
+// hint (CLI11 alone says "A subcommand is required"). Exit code, or -1: fine.
+int check_subcommand(int argc, char** argv, const std::vector<std::string>& known) {
+  if (argc < 2 || argv[1][0] == '-') return -1;
+  std::string given = td::redact(argv[1]);  // whatever was typed there, no secret echoed
+  if (std::find(known.begin(), known.end(), given) != known.end()) return -1;
+  std::string best = closest(given, known);
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
   if (!best.empty()) {
@@ -103,6 +110,42 @@ int check_subcommand(int argc, char** argv, const std::vector<std::string>& know
                  list.c_str());
   }
   return td::cli::exit_usage;
+}
+
+// A long flag the (sub)command does not know is an error naming it, with a
+// hint when one is near. CLI11 alone names it only as an unexpected argument,
+// and not at all when a value follows: `headers --concurency 4 cfg out` reads
+// as three positionals. Call after check_subcommand. Exit code, or -1: fine.
+int check_long_flags(int argc, char** argv, CLI::App& app) {
+  CLI::App* command = &app;
+  int first = 1;
+  if (argc >= 2 && argv[1][0] != '-') {
+    command = app.get_subcommand(argv[1]);
+    first = 2;
+  }
+  std::vector<std::string> known;
+  for (const CLI::App* a : {&app, command}) {
+    for (const CLI::Option* option : a->get_options()) {
+      for (const auto& name : option->get_lnames()) known.push_back("--" + name);
+    }
+  }
+  for (int i = first; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;  // positionals only from here
+    if (arg.rfind("--", 0) != 0) continue;
+    std::string given = td::redact(arg.substr(0, arg.find('=')));  // the name alone: a value may be a secret
+    if (std::find(known.begin(), known.end(), given) != known.end()) continue;
+    std::string best = closest(given, known);
+    std::string help = command == &app ? "tiff-dumper --help" : "tiff-dumper " + command->get_name() + " --help";
+    if (!best.empty()) {
+      std::fprintf(stderr, "error: unknown option '%s'; did you mean %s? (see %s)\n", given.c_str(), best.c_str(),
+                   help.c_str());
+    } else {
+      std::fprintf(stderr, "error: unknown option '%s' (see %s)\n", given.c_str(), help.c_str());
+    }
+    return td::cli::exit_usage;
+  }
+  return -1;
 }
 
 }  // namespace
@@ -195,6 +238,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> subcommands;
   for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) subcommands.push_back(sub->get_name());
   if (int code = check_subcommand(argc, argv, subcommands); code >= 0) return code;
+  if (int code = check_long_flags(argc, argv, app); code >= 0) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -5,6 +5,7 @@
 // with part_writer.h, watchdog.h); run_headers wires them with the queues.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,7 +41,17 @@ struct HeadersOptions {
   bool show_progress = false;             // a live progress line on stderr (a terminal)
   double progress_interval_seconds = 0;   // > 0: a plain progress line this often (stderr not a terminal)
   std::string keys_preread;               // key-list text already read from stdin ("-"); read before the rest
+  // Set by an embedding caller (the Python module, on Ctrl-C) to stop the run
+  // early; the watchdog looks every 0.1 s. The run then ends as a failed one
+  // does (RunState::fail): the part being written is abandoned, committed
+  // parts and their keys records stay, no manifest, so --resume continues.
+  // The command leaves it null: its signals end the process (RunCleanup).
+  const std::atomic<bool>* stop = nullptr;
 };
+
+// The message of the error a run stopped through HeadersOptions::stop returns
+// (unless another failure came first).
+inline constexpr const char* kRunStopped = "stopped on request";
 
 struct HeadersSummary {
   uint64_t listed = 0;       // objects that matched the suffixes and this shard (one row each)

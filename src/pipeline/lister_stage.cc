@@ -123,10 +123,10 @@ Status read_key_list(const HeadersOptions& options, const OutputDir& out, RunSta
   std::istringstream preread(options.keys_preread);
   std::string line;
   while (std::getline(preread, line)) {
-    if (!take(line)) return Status();
+    if (!take(line) || st.failed.load()) return Status();
   }
   while (std::getline(*in, line)) {
-    if (!take(line)) break;
+    if (!take(line) || st.failed.load()) break;  // as a listing stops after its page
   }
   if (in->bad()) return Error{ErrorKind::io, "error reading key list " + options.keys_file};
   return Status();

@@ -78,7 +78,7 @@ void print_progress(const RunState& st, Clock::time_point start, bool final_line
   std::fflush(stderr);
 }
 
-void watch_run(const HeadersOptions& options, const RunState& st, Clock::time_point start,
+void watch_run(const HeadersOptions& options, RunState& st, Clock::time_point start,
                const std::atomic<bool>& finished) {
   // The key count, for the ETA: a key list can be long, so it is counted aside.
   std::atomic<bool> counted{false};
@@ -112,7 +112,10 @@ void watch_run(const HeadersOptions& options, const RunState& st, Clock::time_po
             std::chrono::duration<double>(options.progress_interval_seconds));
       }
     }
-    for (int i = 0; i < 5 && !finished.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 5 && !finished.load(); ++i) {
+      if (options.stop && options.stop->load() && !st.failed.load()) st.fail(Error{ErrorKind::internal, kRunStopped});
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     uint64_t activity = st.done.load() + st.listed.load() + st.other_shards.load() + st.skipped.load();
     if (activity != last_activity) {
       last_activity = activity;

@@ -13,6 +13,8 @@
 // options.stall_timeout_seconds, it ends the process at once
 // (RunCleanup::exit_now, exit code 1, one line on stderr; only committed parts
 // remain, no manifest claims the run complete).
+// options.stop, once set, fails the run (RunState::fail, kRunStopped) so every
+// stage winds down; the stall guard keeps watching while they do.
 // Threads: runs on the caller's thread, waking every 0.5 s (in 0.1 s steps),
 // plus the key-counting thread, joined before it returns.
 // Ends when `finished` is set.
@@ -40,7 +42,7 @@ std::string progress_text(const RunState& st, double elapsed_seconds, std::optio
 std::string human_duration(double seconds);
 
 // Prints progress and watches for a stall until `finished` is set.
-void watch_run(const HeadersOptions& options, const RunState& st, std::chrono::steady_clock::time_point start,
+void watch_run(const HeadersOptions& options, RunState& st, std::chrono::steady_clock::time_point start,
                const std::atomic<bool>& finished);
 
 }  // namespace td::pipeline

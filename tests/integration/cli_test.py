@@ -7,7 +7,8 @@ Each test runs the real binary and checks what it prints.
              TD_PROGRESS_INTERVAL_S, an ETA once the key count is known, none with --quiet;
              on a terminal (a pty) the live line with an ETA
   stdin      `--keys -` without --store: the store from the first line read on stdin
-  hints      an unknown subcommand gets "did you mean", a flag's value is named by the flag
+  hints      an unknown subcommand or long flag gets "did you mean" (the flag's name only, never
+             its value), a flag's value is named by the flag
   info       `info` of several files: JSON Lines; one file: unchanged
   summary    the output directory and sizes in the summary, a DuckDB query for the error
              rows that lists them, a warning when nothing matched
@@ -170,6 +171,17 @@ def test_hints(binary):
           and "headers" in r.stderr, r.stderr)
     r = run([binary])
     check(r.returncode == 2, r.stderr)
+    # A misspelled long flag gets the nearest flag of its command, even when a value follows it.
+    for args, typo, want in ((["headers", "--concurency", "4", "cfg", "out"], "--concurency", "--concurrency"),
+                             (["headers", "--store", SAMPLES, "--sufix=.tif", "out"], "--sufix", "--suffix"),
+                             (["info", "--rwa", samples()[0]], "--rwa", "--raw"),
+                             (["--verison"], "--verison", "--version")):
+        r = run([binary] + args)
+        check(r.returncode == 2 and f"unknown option '{typo}'; did you mean {want}?" in r.stderr,
+              f"{args}: {r.returncode} {r.stderr}")
+    r = run([binary, "headers", "--frobnicate=s3cret", "out"])
+    check(r.returncode == 2 and "unknown option '--frobnicate' (see tiff-dumper headers --help)" in r.stderr
+          and "did you mean" not in r.stderr and "s3cret" not in r.stderr, r.stderr)
     with tempfile.TemporaryDirectory() as out:
         r = run([binary, "headers", "--store", SAMPLES, out, "--concurrency", "20000"])
         check(r.returncode == 2 and "--concurrency (n_consumers) 20000 must be <= list_chunk_size (10000)" in r.stderr,

@@ -14,14 +14,24 @@ Checked: read_header of each sample equals `tiff-dumper info SAMPLE`; read_heade
 of the samples makes a pandas DataFrame with one row per file and the columns;
 dump_headers over samples/ (a config file, a dict, overrides) writes Parquet
 DuckDB reads back with 4 rows; a bad config raises ConfigError (a ValueError); a
-missing store raises ConfigError, a missing file RunError; the console script.
+missing store raises ConfigError, a missing file RunError; __version__ is what
+`tiff-dumper --version` prints; the console script. Ctrl-C (SIGINT) during
+dump_headers and read_headers over a slow HTTP server (every answer 20 ms late)
+raises KeyboardInterrupt within seconds, not when the run ends; dump_headers
+then leaves only complete parts, which DuckDB reads, and resume=True finishes
+the run with every key once.
 """
 import glob
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 try:
     import pytest
@@ -148,6 +158,139 @@ def test_missing_store_and_file(td, tmp_path):
         td.read_header(os.path.join(SAMPLES, "missing.tif"))
     with pytest.raises(td.ConfigError):
         td.read_header("nosuchscheme://bucket/a.tif")
+
+
+def test_version_is_the_commands(td):
+    r = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "tiff-dumper " + td.__version__, (r.stdout, td.__version__)
+
+
+class SlowServer:
+    """HTTP on 127.0.0.1: every path is the sample `body`, ranged GETs
+    answered 206, each answer `delay` seconds late."""
+
+    def __init__(self, body, delay):
+        self.body, self.delay = body, delay
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                time.sleep(server.delay)
+                body = server.body
+                m = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+                if m:
+                    first = int(m[1])
+                    last = min(int(m[2]) if m[2] else len(body) - 1, len(body) - 1)
+                    self.send_response(206)
+                    self.send_header("Content-Range", f"bytes {first}-{last}/{len(body)}")
+                    body = body[first:last + 1]
+                else:
+                    self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# The child: runs one call, says "started" first, exits 42 on KeyboardInterrupt.
+INTERRUPTED_CHILD = """
+import sys, tiff_dumper
+what, keys, out, store = sys.argv[1:5]
+print("started", flush=True)
+try:
+    if what == "dump_headers":
+        config = {"store": {"name": store}, "concurrency": {"n_consumers": 4, "list_chunk_size": 50,
+                                                            "write_chunk_size": 50, "max_buffer_size": 1000}}
+        tiff_dumper.dump_headers(config, out, keys=keys)
+    else:
+        tiff_dumper.read_headers([store + line.strip() for line in open(keys)], concurrency=4)
+except KeyboardInterrupt:
+    print("KeyboardInterrupt", flush=True)
+    sys.exit(42)
+print("finished", flush=True)
+"""
+
+N_SLOW_KEYS = 3000  # 4 at a time, 20 ms each: 15 s or more
+
+
+@pytest.fixture
+def slow_server(tmp_path):
+    with open(samples()[0], "rb") as f:
+        server = SlowServer(f.read(), 0.02)
+    keys = tmp_path / "keys.txt"
+    keys.write_text("".join(f"d/{i:05}.tif\n" for i in range(N_SLOW_KEYS)))
+    yield server, keys
+    server.stop()
+
+
+def interrupt(what, keys, out, store, ready):
+    """Starts INTERRUPTED_CHILD, sends SIGINT once ready() and returns (its
+    exit code, its stdout, seconds from the signal to its exit)."""
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD, what, str(keys), str(out), store],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 60
+        while not ready():
+            assert child.poll() is None and time.monotonic() < deadline, "the run ended before it was interrupted"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        stdout, stderr = child.communicate(timeout=60)
+        return child.returncode, stdout + stderr, time.monotonic() - sent
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+
+
+def test_ctrl_c_dump_headers(td, tmp_path, slow_server):
+    server, keys = slow_server
+    out = tmp_path / "out"
+    out.mkdir()
+    parts = lambda: sorted(glob.glob(str(out / "part-*.parquet")))  # noqa: E731
+    code, output, seconds = interrupt("dump_headers", keys, out, server.url, lambda: len(parts()) >= 2)
+    assert code == 42 and "KeyboardInterrupt" in output, output
+    assert seconds < 5, f"KeyboardInterrupt {seconds:.1f} s after SIGINT"
+    assert "rerun with --resume" in output, output
+    # Only complete parts, each with its keys record: no temporary, no manifest.
+    left = sorted(os.listdir(out))
+    assert not [n for n in left if n.endswith(".tmp") or n.startswith("_SUCCESS")], left
+    kept = parts()
+    assert 2 <= len(kept) and all(os.path.exists(os.path.join(out, "." + os.path.basename(p) + ".keys")) for p in kept)
+    rows = count_rows(out)["n"]
+    assert rows == 50 * len(kept), (rows, kept)  # write_chunk_size rows each
+    assert rows < N_SLOW_KEYS
+    # Resumable as after the command's Ctrl-C: the rest, each key once.
+    server.delay = 0
+    summary = td.dump_headers(None, out, store=server.url, keys=keys, resume=True, concurrency=8)
+    assert summary["resumed"] == rows and summary["listed"] == N_SLOW_KEYS, summary
+    row = duckdb(f"SELECT count(*) AS n, count(DISTINCT path) AS d, count(error_kind) AS e "
+                 f"FROM read_parquet('{out}/*.parquet')")[0]
+    assert {k: int(v) for k, v in row.items()} == {"n": N_SLOW_KEYS, "d": N_SLOW_KEYS, "e": 0}
+
+
+def test_ctrl_c_read_headers(tmp_path, slow_server):
+    server, keys = slow_server
+    started = time.monotonic()
+    code, output, seconds = interrupt("read_headers", keys, tmp_path, server.url,
+                                      lambda: time.monotonic() - started > 1.5)
+    assert code == 42 and "KeyboardInterrupt" in output, output
+    assert seconds < 5, f"KeyboardInterrupt {seconds:.1f} s after SIGINT"
 
 
 def test_console_script():
