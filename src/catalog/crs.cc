@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "catalog/proj_ptr.h"
 #include "tiff/tags.h"
 
 namespace td::catalog {
@@ -26,11 +27,6 @@ constexpr uint16_t kModelTypeKey = 1024, kGeodeticCrsKey = 2048, kProjectedCrsKe
 constexpr uint64_t kUserDefined = 32767;
 constexpr uint64_t kModelProjected = 1, kModelGeographic = 2;
 constexpr size_t kCacheEntries = 4096;  // distinct GeoKey sets kept per thread
-
-struct ProjDeleter {
-  void operator()(PJ* p) const { proj_destroy(p); }
-};
-using ProjPtr = std::unique_ptr<PJ, ProjDeleter>;
 
 std::optional<uint64_t> key_code(const tiff::Header& h, uint16_t id) {
   const tiff::GeoKey* k = h.geokeys ? h.geokeys->find(id) : nullptr;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,11 @@ struct Crs {
   std::optional<std::string> problem;
   // Whether the CRS is geographic (longitude/latitude), from the keys' model type.
   bool geographic = false;
+  // Its transformation to WGS 84 (footprint.cc), made on first use by this thread and
+  // kept with the CRS; the reason when there is none ("" for a local CRS).
+  mutable std::shared_ptr<void> to_crs84;
+  mutable bool to_crs84_tried = false;
+  mutable std::string to_crs84_problem;
 };
 
 // The CRS of the header's GeoKeys (the IFD that carries the GeoKeyDirectoryTag).

@@ -76,6 +76,12 @@ class ParquetFileWriter final : public FileWriter {
 
   uint64_t rows_written() const override { return flushed_rows_ + group_.num_rows(); }
 
+  void set_key_value(const std::string& key, std::string value) override {
+    for (auto& kv : key_values_)
+      if (kv.first == key) return void(kv.second = std::move(value));
+    key_values_.emplace_back(key, std::move(value));
+  }
+
   Status close() override {
     if (closed_) return Status::ok_status();
     if (auto st = usable(); !st.ok()) return st;
@@ -87,6 +93,7 @@ class ParquetFileWriter final : public FileWriter {
     in.row_groups = &row_groups_;
     in.num_rows = static_cast<int64_t>(flushed_rows_);
     in.created_by = full_created_by(options_.created_by);
+    in.key_values = key_values_;
     auto footer = serialize_file_metadata(in);
     if (!footer.ok()) return fail(footer.error());
     const auto len = static_cast<uint32_t>(footer->size());
@@ -177,6 +184,7 @@ class ParquetFileWriter final : public FileWriter {
   std::string body_;  // page body scratch, reused: see Compressor
   Compressor compressor_{options_.codec, options_.zstd_level};
   std::vector<RowGroupMeta> row_groups_;
+  std::vector<std::pair<std::string, std::string>> key_values_;  // written by close()
   uint64_t flushed_rows_ = 0;  // rows of the row groups written
   bool closed_ = false;
   std::optional<Error> failed_;

@@ -54,6 +54,9 @@ class FileWriter {
   virtual uint64_t rows_written() const = 0;
   // Flushes the last row group and the footer, then closes the file.
   virtual Status close() = 0;
+  // Sets a file key-value metadata entry written by close() (FileMetaData.key_value_metadata);
+  // setting a key again replaces its value.
+  virtual void set_key_value(const std::string& key, std::string value) = 0;
 };
 
 }  // namespace td::parquet

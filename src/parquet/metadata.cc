@@ -227,6 +227,16 @@ Result<std::string> serialize_file_metadata(const FooterInput& in) {
     ++ordinal;
   }
   md.__set_created_by(in.created_by);
+  if (!in.key_values.empty()) {
+    std::vector<fmt::KeyValue> kvs;
+    for (const auto& [key, value] : in.key_values) {
+      fmt::KeyValue kv;
+      kv.__set_key(key);
+      kv.__set_value(value);
+      kvs.push_back(std::move(kv));
+    }
+    md.__set_key_value_metadata(std::move(kvs));
+  }
 
   std::vector<fmt::ColumnOrder> orders(layout.leaves.size());
   for (auto& o : orders) o.__set_TYPE_ORDER(fmt::TypeDefinedOrder());

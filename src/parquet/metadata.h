@@ -41,6 +41,8 @@ struct FooterInput {
   const std::vector<RowGroupMeta>* row_groups = nullptr;
   int64_t num_rows = 0;
   std::string created_by;
+  // FileMetaData.key_value_metadata, in order (e.g. GeoParquet's "geo").
+  std::vector<std::pair<std::string, std::string>> key_values;
 };
 
 // The serialized FileMetaData (without length and magic).

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "pipeline/run_cleanup.h"
+#include "row/geoparquet.h"
 #include "row/row_schema.h"
 #include "util/log.h"
 
@@ -25,7 +26,9 @@ Result<row::RowKind> PartWriter::write(const row::ObjectOutcome& outcome) {
   if (!writer_) {
     if (Status s = open(); !s.ok()) return s.error();
   }
-  const row::RowKind kind = row::append_row(outcome, writer_->rows());
+  std::optional<catalog::Footprint> footprint;
+  const row::RowKind kind = row::append_row(outcome, writer_->rows(), &footprint);
+  geo_.add(footprint);
   if (Status s = writer_->rows_added(); !s.ok()) return s.error();
   if (Status s = keys_->add(row::path_text(outcome)); !s.ok()) return s.error();  // --resume reads it back
   if (writer_->rows_written() >= write_chunk_size_) {
@@ -39,6 +42,7 @@ Status PartWriter::finish() {
     if (Status s = open(); !s.ok()) return s;
   }
   if (!writer_) return Status();
+  writer_->set_key_value("geo", geo_.json());  // GeoParquet 1.1
   Status s = writer_->close();
   if (s.ok()) s = keys_->close();
   if (s.ok()) s = out_.commit_part(index_);
@@ -65,6 +69,7 @@ void PartWriter::abandon() {
 }
 
 Status PartWriter::open() {
+  geo_ = row::GeoParquetMetadata();
   index_ = next_index_++;
   const std::string tmp = out_.part_tmp_path(index_);
   parquet::WriterOptions w = writer_options_;

@@ -11,6 +11,7 @@
 
 #include "parquet/file_writer.h"
 #include "pipeline/output_dir.h"
+#include "row/geoparquet.h"
 #include "row/row_builder.h"
 #include "util/status.h"
 
@@ -45,6 +46,7 @@ class PartWriter {
   uint64_t index_ = 0;
   std::unique_ptr<parquet::FileWriter> writer_;
   std::unique_ptr<OutputDir::KeysWriter> keys_;  // `path` of each row in the open part
+  row::GeoParquetMetadata geo_;                  // the open part's GeoParquet "geo" entry
 };
 
 }  // namespace td::pipeline

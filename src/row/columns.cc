@@ -85,10 +85,14 @@ void warnings_column(const FillContext& c, const Column&, RowSink& out) {
   if (!c.header) return out.null();
   const uint64_t gcps = georeferencing(c).gcp_count;
   const auto& crs_problem = crs(c).problem;
+  footprint(c);
+  const std::string& footprint_problem = c.footprint_problem;
   const bool shrunk = c.values_shrunk && *c.values_shrunk > 0;
-  if (!shrunk && gcps == 0 && !crs_problem) return warnings_value(c.header->warnings, out);
+  if (!shrunk && gcps == 0 && !crs_problem && footprint_problem.empty()) return warnings_value(c.header->warnings, out);
   std::vector<tiff::Warning> warnings = c.header->warnings;
   if (crs_problem) warnings.push_back({"crs_not_built", 0, tiff::tag::geo_key_directory, *crs_problem});
+  if (!footprint_problem.empty())
+    warnings.push_back({"footprint_not_computed", 0, std::nullopt, footprint_problem + ": bbox and geometry are null"});
   if (gcps > 0)
     warnings.push_back({"transform_from_gcps", 0, tiff::tag::model_tiepoint,
                         "georeferenced by " + std::to_string(gcps) + " tiepoints (ground control points) without "
@@ -101,6 +105,17 @@ void warnings_column(const FillContext& c, const Column&, RowSink& out) {
                             std::to_string(span) + " bytes the header occupies + 65536)"});
   }
   warnings_value(warnings, out);
+}
+
+// A bounding box: struct {xmin, ymin, xmax, ymax} of doubles (GeoParquet 1.1's bbox covering).
+Node box_node(const char* name) {
+  return Node::group(name, {float64("xmin"), float64("ymin"), float64("xmax"), float64("ymax")});
+}
+
+void box_value(const catalog::Box& b, RowSink& out) {
+  out.begin_group();
+  for (double v : b) out.float64(v);
+  out.end_group();
 }
 
 // The `bands` column: GDAL_METADATA's per-band items (catalog/gdal_metadata.h).
@@ -331,6 +346,30 @@ std::vector<Column> make_columns() {
         if (!json) return out.null();
         out.bytes(*json);
       });
+  add(box_node("native_bbox"), "the image's extent in its own CRS: min and max of the four corners through `transform`",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto& gt = c.header ? georeferencing(c).transform : std::nullopt;
+        const tiff::Tag* w = c.ifd ? c.ifd->find(tiff::tag::image_width) : nullptr;
+        const tiff::Tag* h = c.ifd ? c.ifd->find(tiff::tag::image_length) : nullptr;
+        if (!gt || !w || !h || !w->first_uint() || !h->first_uint()) return out.null();
+        box_value(catalog::native_bbox(*gt, *w->first_uint(), *h->first_uint()), out);
+      });
+  add(box_node("bbox"),
+      "the footprint's bounding box in WGS 84 longitude/latitude (CRS84); across the antimeridian xmin > xmax "
+      "(GeoParquet 1.1); the GeoParquet covering of `geometry`",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto& f = c.header ? footprint(c) : std::nullopt;
+        if (!f) return out.null();
+        box_value(f->bbox, out);
+      });
+  add(Node::primitive("geometry", Physical::byte_array),
+      "the image's outline in CRS84 as WKB (GeoParquet 1.1 primary geometry): a Polygon with densified edges, or a "
+      "MultiPolygon split at the antimeridian; null with a `footprint_not_computed` warning when PROJ cannot place it",
+      {}, [](const FillContext& c, const Column&, RowSink& out) {
+        const auto& f = c.header ? footprint(c) : std::nullopt;
+        if (!f) return out.null();
+        out.bytes(f->wkb);
+      });
   add(bands_node(),
       "per band, from GDAL_METADATA (42112): {description, unit, scale, offset, minimum, maximum, mean, stddev, "
       "valid_percent}; element i is band i + 1; null when the file has none",
@@ -404,8 +443,22 @@ const catalog::Crs& crs(const FillContext& c) {
   return *c.crs_memo;
 }
 
+const std::optional<catalog::Footprint>& footprint(const FillContext& c) {
+  if (!c.footprint_done) {
+    c.footprint_done = true;
+    const auto& gt = georeferencing(c).transform;
+    const tiff::Tag* w = c.ifd ? c.ifd->find(tiff::tag::image_width) : nullptr;
+    const tiff::Tag* h = c.ifd ? c.ifd->find(tiff::tag::image_length) : nullptr;
+    if (gt && w && h && w->first_uint() && h->first_uint())
+      c.footprint_memo = catalog::footprint(*gt, *w->first_uint(), *h->first_uint(), crs(c), c.footprint_problem);
+  }
+  return c.footprint_memo;
+}
+
 bool has_catalog_warnings(const FillContext& c) {
-  return c.header && (georeferencing(c).gcp_count > 0 || crs(c).problem);
+  if (!c.header) return false;
+  footprint(c);
+  return georeferencing(c).gcp_count > 0 || crs(c).problem || !c.footprint_problem.empty();
 }
 
 std::span<const Column> columns() {

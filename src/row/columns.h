@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "catalog/crs.h"
+#include "catalog/footprint.h"
 #include "catalog/geotransform.h"
 #include "catalog/image_structure.h"
 #include "parquet/row_sink.h"
@@ -43,14 +44,19 @@ struct FillContext {
   mutable std::optional<catalog::Georeferencing> georeferencing_memo{};
   mutable std::optional<catalog::Pyramid> pyramid_memo{};
   mutable const catalog::Crs* crs_memo = nullptr;
+  mutable bool footprint_done = false;
+  mutable std::optional<catalog::Footprint> footprint_memo{};
+  mutable std::string footprint_problem{};
 };
 
 // The row's catalog facts (catalog/): call only when ctx.header is set.
 const catalog::Georeferencing& georeferencing(const FillContext& ctx);
 const catalog::Pyramid& pyramid(const FillContext& ctx);
 const catalog::Crs& crs(const FillContext& ctx);
+// nullopt when the image has no transform, no CRS, or one PROJ cannot place on Earth.
+const std::optional<catalog::Footprint>& footprint(const FillContext& ctx);
 // Whether the row's warnings column adds catalog warnings (transform_from_gcps,
-// crs_not_built) to the header's.
+// crs_not_built, footprint_not_computed) to the header's.
 bool has_catalog_warnings(const FillContext& ctx);
 
 struct Column {

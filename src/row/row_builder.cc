@@ -23,7 +23,8 @@ bool column_is_set(const Value& row, size_t index) {
 }
 
 // Fills the row of `outcome` (begun, not ended) and says what kind it is.
-RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
+RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out,
+                         std::optional<catalog::Footprint>* footprint_out) {
   if (outcome.error || !outcome.header) {
     const Error e = outcome.error.value_or(Error{ErrorKind::internal, "no header and no error"});
     fill_row(FillContext{outcome, nullptr, nullptr, &e}, out);
@@ -34,6 +35,7 @@ RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
   const FillContext context{outcome, &h, first, nullptr};
   fill_row(context, out);
   bool warned = !h.warnings.empty() || has_catalog_warnings(context);
+  if (footprint_out) *footprint_out = footprint(context);
   // Rows are bounded by what was read: a hostile header cannot make a huge row.
   if (const uint64_t budget = row_budget(h.span_bytes); h.span_bytes > 0 && out.row_bytes() > budget) {
     // Keep the row: long other_tags values become markers.
@@ -51,6 +53,7 @@ RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
                         std::to_string(h.span_bytes) +
                         " bytes the header occupies + 65536): too many tags or values for its size"};
       fill_row(FillContext{outcome, nullptr, nullptr, &e}, out);
+      if (footprint_out) footprint_out->reset();
       return RowKind::error;
     }
   }
@@ -94,8 +97,10 @@ void warnings_value(const std::vector<tiff::Warning>& warnings, parquet::RowSink
   out.end_list();
 }
 
-RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
-  RowKind kind = fill_outcome_row(outcome, out);
+RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out,
+                   std::optional<catalog::Footprint>* footprint) {
+  if (footprint) footprint->reset();
+  RowKind kind = fill_outcome_row(outcome, out, footprint);
   Status ended = out.end_row();
   if (ended.ok()) return kind;
   // Never expected (values are made to fit where they are made), never lost: the
@@ -103,6 +108,7 @@ RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out) {
   const std::string path = path_text(outcome);
   log::warn(path + ": " + ended.error().message + "; written as an error row");
   const Error e{ErrorKind::unwritable_row, "the Parquet writer rejected this row: " + ended.error().message};
+  if (footprint) footprint->reset();
   fill_row(FillContext{outcome, nullptr, nullptr, &e}, out);
   if (Status again = out.end_row(); !again.ok()) log::error(path + ": its error row was rejected too: " + again.error().message);
   return RowKind::error;

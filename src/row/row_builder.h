@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "catalog/footprint.h"
 #include "parquet/row_sink.h"
 #include "parquet/schema.h"
 #include "store/store.h"
@@ -48,7 +49,10 @@ enum class RowKind {
 // checked. A row the sink refuses (end_row not ok: it does not fit the schema)
 // is replaced by the object's error row, error_kind `unwritable_row`: its
 // listing facts and costs, the refusal as `error`; never lost.
-RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out);
+// `footprint`, when given, receives the written row's footprint (the `geometry`
+// and `bbox` columns' source; nullopt for a row without one).
+RowKind append_row(const ObjectOutcome& outcome, parquet::RowSink& out,
+                   std::optional<catalog::Footprint>* footprint = nullptr);
 
 // The `path` column's text for `outcome`: parquet::escape_key of outcome.path (else
 // of the key). The output's `.keys` record holds the same text (--resume reads it).

@@ -116,6 +116,8 @@ struct GeoKeyDirectory {
 //                                     first 8 are listed, this one counts the rest
 //            crs_not_built            (row level) the GeoKeys define no CRS PROJ can build:
 //                                     `crs_projjson` and `crs_epsg` are null
+//            footprint_not_computed   (row level) PROJ cannot place the image on Earth (no
+//                                     transformation to WGS 84, points that fail)
 //            transform_from_gcps      (row level) tiepoints but no ModelPixelScale or
 //                                     ModelTransformation: `transform` is null
 //            value_not_loaded         (row level) values left out of `other_tags` to

@@ -26,6 +26,13 @@ every TIFF under each --corpus DIR (the GDAL corpus of make_gdal_corpus.sh,
                     "Confidence in this match" line below 100 %, else null
   crs_projjson      GDAL reads our PROJJSON (osr) and finds it the same CRS as the one
                     it reads from the file (IsSame, EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS)
+  bbox              osr's TransformBounds of native_bbox to OGC:CRS84 with 21 points per
+                    edge (PROJ's proj_trans_bounds: antimeridian as xmin > xmax, poles
+                    included), longitudes wrapped to [-180, 180], within 1e-4 degrees
+                    (the datum transformations PROJ picks for one CRS spelled two ways
+                    differ by about 1 m); it also contains gdalinfo's wgs84Extent (the
+                    corners only); rotated grids: containment only. Where PROJ cannot
+                    transform the extent: null bbox and a footprint_not_computed warning
   bands             per band: description, unit, scale, offset, and the
                     STATISTICS_* items of the band's default metadata domain (GDAL
                     also takes the unit from a vertical CRS: not compared there)
@@ -59,7 +66,7 @@ except ImportError as _exc:
 gdal.UseExceptions()
 GDAL_ENV = {**os.environ, "GDAL_PAM_ENABLED": "NO", "GTIFF_IMPLICIT_JPEG_OVR": "NO"}
 COLUMNS = ["compression_name", "data_type", "band_count", "tiled", "overview_count", "has_mask", "nodata", "bands",
-           "transform", "resolution", "crs_epsg", "crs_projjson"]
+           "transform", "resolution", "crs_epsg", "crs_projjson", "bbox"]
 
 
 def make_cases(out: Path) -> None:
@@ -142,7 +149,11 @@ def make_cases(out: Path) -> None:
             ("crs_polar_south_3031.tif", "EPSG:3031", (-3000000.0, 15000.0, 0.0, 3000000.0, 0.0, -15000.0)),
             ("crs_mercator_3395.tif", "EPSG:3395", (1000000.0, 100.0, 0.0, 6000000.0, 0.0, -100.0)),
             ("crs_nad27_4267.tif", "EPSG:4267", (-100.0, 0.01, 0.0, 40.0, 0.0, -0.01)),
-            ("crs_compound_4326_5773.tif", "EPSG:4326+5773", (10.0, 0.01, 0.0, 50.0, 0.0, -0.01))):
+            ("crs_compound_4326_5773.tif", "EPSG:4326+5773", (10.0, 0.01, 0.0, 50.0, 0.0, -0.01)),
+            # across the antimeridian: in longitude 170..190, and in UTM zone 60N east of 180
+            ("crs_antimeridian_4326.tif", "EPSG:4326", (170.0, 0.05, 0.0, -10.0, 0.0, -0.05)),
+            ("crs_antimeridian_utm60.tif", "EPSG:32660", (500000.0, 2000.0, 0.0, 6000000.0, 0.0, -2000.0)),
+            ("crs_lcc_europe_3034.tif", "EPSG:3034", (2500000.0, 5000.0, 0.0, 3500000.0, 0.0, -5000.0))):
         def set_crs(ds, srs=srs, gt=gt):
             ref = osr.SpatialReference()
             ref.SetFromUserInput(srs)
@@ -302,6 +313,54 @@ def same_crs(ours: Any, path: Path) -> str | None:
     return None
 
 
+def compare_bbox(row: dict, path: Path) -> str | None:
+    """None when our bbox is the one PROJ gives for the native extent."""
+    ds = gdal.OpenEx(str(path))
+    srs = ds.GetSpatialRef()
+    if srs is None or row["native_bbox"] is None or ds.GetGCPCount() or srs.IsLocal():
+        return None if row["bbox"] is None else f"a bbox {row['bbox']} where GDAL has no CRS'd extent"
+    nb = row["native_bbox"]
+    crs84 = osr.SpatialReference()
+    crs84.SetFromUserInput("OGC:CRS84")
+    src = srs.Clone()
+    src.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    try:
+        ct = osr.CoordinateTransformation(src, crs84)
+        theirs = list(ct.TransformBounds(nb["xmin"], nb["ymin"], nb["xmax"], nb["ymax"], 21))
+    except RuntimeError:
+        theirs = None
+    # PROJ passes latitudes past the poles through some transformations unchecked.
+    if theirs is None or not all(math.isfinite(v) for v in theirs) or max(abs(theirs[1]), abs(theirs[3])) > 90:
+        kinds = [w["kind"] for w in row["warnings"] or []]
+        if row["bbox"] is None and "footprint_not_computed" in kinds:
+            return None
+        return f"PROJ cannot transform the extent; ours {row['bbox']}, warnings {kinds}"
+    if row["bbox"] is None:
+        return "ours null"
+    ours = [row["bbox"][k] for k in ("xmin", "ymin", "xmax", "ymax")]
+    if theirs[2] - theirs[0] >= 360:
+        theirs[0], theirs[2] = -180.0, 180.0
+    else:  # a geographic source may give longitudes past 180: wrapped, as GeoParquet wants
+        theirs[0], theirs[2] = ((theirs[0] + 180) % 360 - 180, (theirs[2] + 180) % 360 - 180)
+        if theirs[2] == -180.0 and ours[2] == 180.0:
+            theirs[2] = 180.0
+    gt = row["transform"]
+    rotated = gt[2] != 0 or gt[4] != 0
+    # 1e-4 degrees (about 10 m): the datum transformations PROJ may pick for the same CRS
+    # spelled two ways (ours from the GeoKeys, GDAL's from its own reading) differ by ~1 m.
+    if not rotated and any(abs(a - b) > 1e-4 for a, b in zip(ours, theirs)):
+        return f"ours {ours}, PROJ's TransformBounds {theirs}"
+    ring = (gdalinfo(path) or {}).get("wgs84Extent", {}).get("coordinates", [[]])[0]
+    crosses = ours[0] > ours[2]
+    for lon, lat in ring:
+        lon = (lon + 180) % 360 - 180
+        tol = 1e-4  # as above
+        inside_x = (lon >= ours[0] - tol or lon <= ours[2] + tol) if crosses else ours[0] - tol <= lon <= ours[2] + tol
+        if not inside_x or not ours[1] - tol <= lat <= ours[3] + tol:
+            return f"gdalinfo's wgs84Extent corner {lon, lat} lies outside ours {ours}"
+    return None
+
+
 def compare_bands(ours: list | None, theirs: list[dict]) -> str | None:
     """None when equal. gdalinfo prints scale 1 / offset 0 even when the file has none."""
     ours = ours or []
@@ -380,6 +439,8 @@ def main() -> int:
                 kinds = [w["kind"] for w in row["warnings"] or []]
                 if exp["gcps"] and "transform_from_gcps" not in kinds:
                     why = f"gdalinfo lists {exp['gcps']} GCPs; warnings lack transform_from_gcps: {kinds}"
+            elif col == "bbox":
+                why = compare_bbox(row, f)
             elif col == "crs_epsg":
                 theirs = gdal_epsg(f)
                 why = None if row["crs_epsg"] == theirs else f"ours {row['crs_epsg']}, gdalsrsinfo {theirs}"

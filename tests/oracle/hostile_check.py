@@ -52,10 +52,11 @@ from oracle_common import Report, find_binary
 KINDS = {"not_tiff", "truncated", "ifd_loop", "limit_exceeded", "invalid_value", "io"}
 WARNING_KINDS = {"tag_value_out_of_bounds", "ifd_link_out_of_bounds", "ifd_truncated", "ifd_empty",
                  "ifd_loop", "ifd_budget_reached", "metadata_budget_reached", "more_warnings",
-                 "value_not_loaded", "transform_from_gcps", "crs_not_built", "geokey_invalid", "geokey_param_missing", "geokey_duplicate"}
+                 "value_not_loaded", "transform_from_gcps", "crs_not_built", "footprint_not_computed",
+                 "geokey_invalid", "geokey_param_missing", "geokey_duplicate"}
 # Warnings about the row's catalog facts, not the header's reading: the manifest's
 # "warn" lists what reading the header should say.
-ROW_KINDS = {"transform_from_gcps", "crs_not_built"}
+ROW_KINDS = {"transform_from_gcps", "crs_not_built", "footprint_not_computed"}
 LINE = re.compile(r"^error: ([a-z_]+): .*$")
 # Sanitizer (Debug + ASan) builds run ~10x slower: CI scales the limits with
 # TD_TIME_SCALE there; the real limits hold for the optimized build.
@@ -217,8 +218,7 @@ def check_one(rep: Report, binary: str, path: Path, spec: dict, limit: float,
     elif len(warned) == 2 and warned["info"] != warned["raw"]:
         # the row may add value_not_loaded (its own budget), transform_from_gcps and
         # crs_not_built (catalog facts); the header's warnings agree
-        row = [w for w in warned["info"] or [] if w.get("kind") not in ("value_not_loaded", "transform_from_gcps",
-                                                                        "crs_not_built")]
+        row = [w for w in warned["info"] or [] if w.get("kind") not in ({"value_not_loaded"} | ROW_KINDS)]
         if row != (warned["raw"] or []):
             rep.fail(path, f"`info` and `info --raw` warnings disagree: {str(warned)[:300]}")
 
