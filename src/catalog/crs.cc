@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -74,24 +75,63 @@ ProjPtr from_epsg(PJ_CONTEXT* ctx, uint64_t code) {
 
 // The definition the keys spell out, through libgeotiff's normalisation (GTIFGetDefn)
 // and its PROJ string. `why` is set when there is none.
-ProjPtr from_definition(PJ_CONTEXT* ctx, const tiff::Ifd& ifd, std::string& why) {
-  std::unique_ptr<ST_TIFF, void (*)(ST_TIFF*)> st(ST_Create(), ST_Destroy);
-  if (const tiff::Tag* t = ifd.find(tag::geo_key_directory)) {
-    std::vector<uint16_t> shorts;
-    for (int64_t v : t->as_ints()) shorts.push_back(static_cast<uint16_t>(v));
-    ST_SetKey(st.get(), tag::geo_key_directory, static_cast<int>(shorts.size()), STT_SHORT, shorts.data());
-  }
-  if (const tiff::Tag* t = ifd.find(tag::geo_double_params)) {
-    std::vector<double> d = t->as_doubles();
-    if (!d.empty()) ST_SetKey(st.get(), tag::geo_double_params, static_cast<int>(d.size()), STT_DOUBLE, d.data());
-  }
-  if (const tiff::Tag* t = ifd.find(tag::geo_ascii_params)) {
-    if (const auto* s = std::get_if<std::string>(&t->values)) {
-      std::string text = *s;
-      text.push_back('\0');
-      ST_SetKey(st.get(), tag::geo_ascii_params, static_cast<int>(text.size()), STT_ASCII, text.data());
+// The GeoKeys as the three GeoTIFF tags, rebuilt from the keys the reader decoded
+// and checked (tiff/geokeys.h) rather than copied from the file: libgeotiff trusts a
+// directory's key count and offsets, and a hostile one made it read past its arrays.
+// Keys in id order, a repeated id once (its last value, as libgeotiff keeps), keys
+// without a value left out; SHORT lists longer than one, DOUBLEs and text go to
+// their params tags as the specification lays them out (GeoTIFF 1.1, 7.1.4).
+void set_geokey_tags(ST_TIFF* st, const tiff::GeoKeyDirectory& keys) {
+  std::map<uint16_t, const tiff::GeoKey*> last;
+  for (const tiff::GeoKey& k : keys.keys)
+    if (!std::holds_alternative<std::monostate>(k.value)) last[k.id] = &k;
+  std::vector<uint16_t> directory = {1, 1, 0, 0}, extra_shorts;
+  std::vector<double> doubles;
+  std::string ascii;
+  for (const auto& [id, key] : last) {
+    // Every offset is a SHORT: a directory that would pass 65535 shorts ends here.
+    const auto* list = std::get_if<std::vector<uint64_t>>(&key->value);
+    if (directory.size() + 4 + extra_shorts.size() + (list ? list->size() : 0) > 0xFFFF) break;
+    uint16_t location = 0, count = 1, offset = 0;
+    if (const auto* v = std::get_if<std::vector<uint64_t>>(&key->value)) {
+      if (v->empty() || v->size() > 0xFFFF) continue;
+      if (v->size() == 1) {
+        offset = static_cast<uint16_t>((*v)[0]);
+      } else {
+        location = tag::geo_key_directory;
+        count = static_cast<uint16_t>(v->size());
+        offset = static_cast<uint16_t>(extra_shorts.size());  // fixed up below
+        for (uint64_t x : *v) extra_shorts.push_back(static_cast<uint16_t>(x));
+      }
+    } else if (const auto* d = std::get_if<std::vector<double>>(&key->value)) {
+      if (d->empty() || d->size() > 0xFFFF || doubles.size() + d->size() > 0xFFFF) continue;
+      location = tag::geo_double_params;
+      count = static_cast<uint16_t>(d->size());
+      offset = static_cast<uint16_t>(doubles.size());
+      doubles.insert(doubles.end(), d->begin(), d->end());
+    } else if (const auto* text = std::get_if<std::string>(&key->value)) {
+      if (text->size() + 1 > 0xFFFF || ascii.size() + text->size() + 1 > 0xFFFF) continue;
+      location = tag::geo_ascii_params;
+      count = static_cast<uint16_t>(text->size() + 1);
+      offset = static_cast<uint16_t>(ascii.size());
+      ascii += *text + '|';
     }
+    directory.insert(directory.end(), {id, location, count, offset});
   }
+  const size_t n = (directory.size() - 4) / 4;
+  if (n == 0) return;
+  directory[3] = static_cast<uint16_t>(n);
+  for (size_t i = 0; i < n; ++i)  // SHORT lists follow the key entries
+    if (directory[4 + 4 * i + 1] == tag::geo_key_directory) directory[4 + 4 * i + 3] += static_cast<uint16_t>(directory.size());
+  directory.insert(directory.end(), extra_shorts.begin(), extra_shorts.end());
+  ST_SetKey(st, tag::geo_key_directory, static_cast<int>(directory.size()), STT_SHORT, directory.data());
+  if (!doubles.empty()) ST_SetKey(st, tag::geo_double_params, static_cast<int>(doubles.size()), STT_DOUBLE, doubles.data());
+  if (!ascii.empty()) ST_SetKey(st, tag::geo_ascii_params, static_cast<int>(ascii.size() + 1), STT_ASCII, ascii.data());
+}
+
+ProjPtr from_definition(PJ_CONTEXT* ctx, const tiff::GeoKeyDirectory& keys, std::string& why) {
+  std::unique_ptr<ST_TIFF, void (*)(ST_TIFF*)> st(ST_Create(), ST_Destroy);
+  set_geokey_tags(st.get(), keys);
   TIFFMethod methods;
   GTIFSetSimpleTagsMethods(&methods);
   std::string geotiff_error;
@@ -169,7 +209,7 @@ Crs build(const tiff::Header& h) {
   std::string why;
   if (!horizontal) {
     named = 0;
-    horizontal = from_definition(ctx, *ifd, why);
+    horizontal = from_definition(ctx, *h.geokeys, why);
     if (!horizontal && why == kNoDefinition && model == kModelProjected) horizontal = engineering(ctx, h);
   }
   if (!horizontal) {

@@ -21,10 +21,11 @@ Box native_bbox(const GeoTransform& gt, uint64_t width, uint64_t height);
 
 struct Footprint {
   // The outline in CRS84 as ISO WKB (little-endian): a Polygon, or a MultiPolygon
-  // when it crosses the antimeridian (split there, RFC 7946 section 3.1.9). Each
-  // image edge is densified to kEdgePoints points so the curvature a reprojection
-  // gives straight edges is kept. An outline around a pole is closed through it
-  // (latitude ±90 across the whole longitude range).
+  // when it crosses the antimeridian (split there, RFC 7946 section 3.1.9). An image
+  // edge whose midpoint lands within kStraight degrees of the straight line between
+  // its corners is kept straight; any other is densified to kEdgePoints points, so
+  // the curvature a reprojection gives straight edges is kept. An outline around a
+  // pole is closed through it (latitude ±90 across the whole longitude range).
   std::string wkb;
   bool multi = false;  // MultiPolygon (else Polygon)
   // In CRS84. For an outline split at the antimeridian xmin > xmax (the western edge
@@ -32,6 +33,7 @@ struct Footprint {
   // says; around a pole xmin = -180, xmax = 180.
   Box bbox{};
 };
+inline constexpr double kStraight = 1e-5;  // degrees, about 1 m: a 5 km UTM edge bows 4e-6°
 inline constexpr int kEdgePoints = 23;  // both corners and 21 between: PROJ's proj_trans_bounds densify_pts = 21
 
 // The footprint of the image, or nullopt with `why` set when it cannot be made (the

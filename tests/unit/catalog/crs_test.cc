@@ -69,6 +69,24 @@ TEST(Crs, KeysThatDefineNothingOrNoKeys) {
   EXPECT_EQ(nlohmann::json::parse(*local.projjson)["type"], "EngineeringCRS");
 }
 
+TEST(Crs, HostileDirectoryIsNotHandedToLibgeotiffAsIs) {
+  // The raw directory claims 50 keys and holds 1: libgeotiff, given it, read past the
+  // array (nondeterministic rows; an ASan report). The CRS comes from the decoded keys.
+  tiff::Header h = keys({{1024, 1}});
+  auto& raw = std::get<std::vector<uint64_t>>(h.ifds[0].tags[0].values);
+  raw[3] = 50;
+  const Crs& first = crs(h);
+  ASSERT_TRUE(first.projjson);
+  EXPECT_EQ(nlohmann::json::parse(*first.projjson)["type"], "EngineeringCRS");  // projected, nothing defined
+  // Long SHORT lists, doubles and text all land in their params tags and are read back.
+  tiff::Header spelled = keys({{1024, 2}, {2048, 32767}, {2050, 6267}, {2054, 9102}});
+  spelled.geokeys->keys.push_back({2049, std::string("NAD27 by hand")});
+  spelled.geokeys->keys.push_back({2057, std::vector<double>{6378206.4}});
+  const Crs& geographic = crs(spelled);
+  ASSERT_TRUE(geographic.projjson) << geographic.problem.value_or("");
+  EXPECT_EQ(nlohmann::json::parse(*geographic.projjson)["type"], "GeographicCRS");
+}
+
 TEST(Crs, CachedPerDistinctKeys) {
   const tiff::Header a = keys({{1024, 1}, {3072, 3857}});
   const Crs* first = &crs(a);
