@@ -15,6 +15,7 @@ struct InfoArgs {
   std::vector<std::string> paths;      // local paths or object URLs (one or more)
   std::optional<std::string> config;   // YAML config for store options (credentials, endpoint)
   bool raw = false;
+  bool brief = false;                  // plain text, a dozen lines per file (brief_text.h)
   uint64_t max_header_bytes = 16ull << 20;
   uint32_t max_ifds = 100000;          // tiff::Limits::max_ifds
   std::optional<uint64_t> max_discard_bytes;  // unset: 4 x max_header_bytes

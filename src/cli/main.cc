@@ -168,11 +168,16 @@ int main(int argc, char** argv) {
       "document per file in the order given (--raw adds \"path\" first), e.g.\n"
       "`tiff-dumper info *.tif | jq -r '[.path, .image_width] | @tsv'`.\n"
       "A file that cannot be read prints one line `error: [PATH: ]KIND: message` on\n"
-      "stderr (the other files go on) and the exit code is 3.\n");
+      "stderr (the other files go on) and the exit code is 3.\n"
+      "--brief: the same row as plain text, a blank line between files; a file that\n"
+      "cannot be read shows its `error  KIND: message` line there instead.\n");
   info_cmd->add_option("PATH", info.paths, "Local TIFF files or object URLs (s3://, gs://, az://, https://)")
       ->required();
   info_cmd->add_option("--config", info.config, "YAML config whose store.obstore_config gives credentials/endpoint");
-  info_cmd->add_flag("--raw", info.raw, "Dump every tag of every IFD (code, name, type, count, values)");
+  auto* raw_flag = info_cmd->add_flag("--raw", info.raw, "Dump every tag of every IFD (code, name, type, count, values)");
+  info_cmd->add_flag("--brief", info.brief,
+                     "Plain text for a person: a dozen lines per file (size, image, overviews, CRS, extent, ...)")
+      ->excludes(raw_flag);
   info_cmd->add_option("--max-header-bytes", info.max_header_bytes,
                        "Metadata budget: bytes read for one header; past it, what is left is not loaded (a warning)")
       ->capture_default_str();

@@ -10,6 +10,9 @@ Each test runs the real binary and checks what it prints.
   hints      an unknown subcommand or long flag gets "did you mean" (the flag's name only, never
              its value), a flag's value is named by the flag
   info       `info` of several files: JSON Lines; one file: unchanged
+  brief      `info --brief` of the samples and a non-TIFF file: per file the lines of its row
+             (values read from `info FILE`'s JSON), the non-TIFF file's error line, the others
+             still printed, exit 3; --brief in `info --help`; --brief --raw refused
   summary    the output directory and sizes in the summary, a DuckDB query for the error
              rows that lists them, a warning when nothing matched
   retries    `--loud` shows each retry and its cause (fault server: 503 twice, then 200)
@@ -226,6 +229,83 @@ def test_info(binary):
     print(f"OK: info of {len(files)} files")
 
 
+def brief_blocks(text):
+    """`info --brief` output -> {path: {label: [lines]}} (continuation lines under their label)."""
+    blocks = {}
+    for block in text.strip("\n").split("\n\n"):
+        lines = block.split("\n")
+        check(lines and not lines[0].startswith(" "), f"a block starts with its path: {block!r}")
+        fields, label = {}, None
+        for line in lines[1:]:
+            m = re.match(r"^  (\S.{0,13}?)\s{2,}(\S.*)$", line) if not line.startswith(" " * 16) else None
+            if m:
+                label = m.group(1)
+                fields[label] = [m.group(2)]
+            else:
+                check(label is not None and line.startswith(" " * 16), f"line under a label: {line!r}")
+                fields[label].append(line.strip())
+        blocks[lines[0]] = fields
+    return blocks
+
+
+def test_brief(binary):
+    helped = run([binary, "info", "--help"])
+    check(helped.returncode == 0 and re.search(r"^\s+--brief\s+\S", helped.stdout, re.M), helped.stdout)
+    r = run([binary, "info", "--brief", "--raw", samples()[0]])
+    check(r.returncode == 2, f"--brief with --raw: exit {r.returncode}: {r.stderr}")
+    with tempfile.TemporaryDirectory() as tmp:
+        not_tiff = os.path.join(tmp, "notes.tif")
+        with open(not_tiff, "w") as f:
+            f.write("this is not a TIFF file\n" * 4)
+        files = samples()
+        paths = files[:1] + [not_tiff] + files[1:]  # the bad file in the middle: the rest go on
+        r = run([binary, "info", "--brief", *paths])
+        check(r.returncode == 3, f"exit {r.returncode} (a file is an error): {r.stderr}")
+        blocks = brief_blocks(r.stdout)
+        check(list(blocks) == paths, f"one block per file, in order: {list(blocks)}")
+        bad = blocks[not_tiff]
+        check(bad.get("error", [""])[0].startswith("not_tiff: ") and "image" not in bad, f"non-TIFF: {bad}")
+        check(bad.get("size") == ["96 bytes"], f"non-TIFF size from its row: {bad}")
+        for path in files:
+            row = json.loads(run([binary, "info", path]).stdout)
+            got = blocks[path]
+            image = got["image"][0]
+            check(image.startswith(f"{row['image_width']} x {row['image_height']}, "), f"{path}: size: {image}")
+            check(image.endswith(", " + row["compression_name"]), f"{path}: compression: {image}")
+            check(f" of {row['data_type']}" in image, f"{path}: data type: {image}")
+            if row["tiled"]:
+                check(f"tiled {row['tile_width']} x {row['tile_height']}" in image, f"{path}: tiles: {image}")
+            overviews = got["overviews"][0]
+            want = "none" if row["overview_count"] == 0 else str(row["overview_count"])
+            check(overviews.split(" ")[0] == want, f"{path}: overviews {overviews!r}, want {want}")
+            check(("internal mask" in overviews) == row["has_mask"], f"{path}: mask: {overviews}")
+            check(f"({row['size']} bytes)" in got["size"][0] and
+                  ("BigTIFF" in got["size"][0]) == row["bigtiff"] and
+                  ("big-endian" if row["byte_order"] == "MM" else "little-endian") in got["size"][0],
+                  f"{path}: size line {got['size']}")
+            if row["crs_epsg"] is not None:
+                check(got["crs"][0] == f"EPSG:{row['crs_epsg']} {row['crs_projjson']['name']}", f"{path}: {got['crs']}")
+            check(("nodata" in got) == (row["nodata"] is not None), f"{path}: nodata line {got.get('nodata')}")
+            first = "no image data" if row["first_data_offset"] is None else f"first data at {row['first_data_offset']}"
+            check(got["header"] == [f"header_bytes {row['header_bytes']}, {first}"],
+                  f"{path}: header {got['header']}")
+            if row["bbox"] is not None:
+                nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?", got["wgs84 bbox"][0])]
+                b = row["bbox"]
+                check(all(abs(x - y) < 1e-6 for x, y in zip(nums, [b["xmin"], b["xmax"], b["ymin"], b["ymax"]])),
+                      f"{path}: wgs84 bbox {got['wgs84 bbox']} vs {b}")
+            check(("warnings" in got) == (row["warnings"] is not None), f"{path}: warnings line")
+            check("error" not in got, f"{path}: no error line: {got}")
+        cog = blocks[os.path.join(SAMPLES, "utm-uint16-cog.tif")]
+        print("utm-uint16-cog.tif:\n  " + "\n  ".join(f"{k}: {v}" for k, v in cog.items()))
+        # One file: the exit code `info FILE` has (3: the file could not be read).
+        one = run([binary, "info", "--brief", not_tiff])
+        check(one.returncode == 3 and one.stdout.startswith(not_tiff + "\n"), f"one bad file: {one.returncode}")
+        one = run([binary, "info", "--brief", files[0]])
+        check(one.returncode == 0 and brief_blocks(one.stdout) == {files[0]: blocks[files[0]]}, one.stdout)
+    print(f"OK: info --brief of {len(paths)} files")
+
+
 def test_summary(binary):
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "in")
@@ -293,7 +373,7 @@ def main():
     if name in ("stdin", "summary") and not os.path.isdir(os.path.join(JS, "node_modules")):
         print("SKIP: tests/js/node_modules missing (run scripts/install-deps)")
         sys.exit(SKIP)
-    {"progress": test_progress, "stdin": test_stdin, "hints": test_hints, "info": test_info,
+    {"progress": test_progress, "stdin": test_stdin, "hints": test_hints, "info": test_info, "brief": test_brief,
      "summary": test_summary, "retries": test_retries}[name](binary)
 
 
