@@ -8,6 +8,7 @@
 #include <string>
 
 #include "catalog/image_structure.h"
+#include "util/xml_text.h"
 
 namespace td::catalog {
 namespace {
@@ -25,58 +26,6 @@ std::optional<uint64_t> sample_index(const tinyxml2::XMLElement& item) {
   return static_cast<uint64_t>(v);
 }
 
-// GDAL writes each value XML-escaped before the XML writer escapes it again
-// ("a & b" is stored as "a &amp;amp; b"), and reads it back with a second
-// CPLUnescapeString(CPLES_XML): the five named entities and &#N; / &#xN;.
-std::string unescape_xml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') {
-      out.push_back(s[i]);
-      continue;
-    }
-    const size_t semi = s.find(';', i);
-    const std::string_view entity = semi == std::string_view::npos ? std::string_view{} : s.substr(i + 1, semi - i - 1);
-    std::optional<uint32_t> code;
-    if (entity == "amp") code = '&';
-    else if (entity == "lt") code = '<';
-    else if (entity == "gt") code = '>';
-    else if (entity == "quot") code = '"';
-    else if (entity == "apos") code = '\'';
-    else if (entity.size() > 1 && entity[0] == '#') {
-      const bool hex = entity[1] == 'x' || entity[1] == 'X';
-      const std::string digits(entity.substr(hex ? 2 : 1));
-      char* end = nullptr;
-      const unsigned long v = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
-      if (!digits.empty() && *end == '\0' && v > 0 && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF))
-        code = static_cast<uint32_t>(v);
-    }
-    if (!code) {  // not an entity: kept as written
-      out.push_back('&');
-      continue;
-    }
-    const uint32_t c = *code;  // as UTF-8
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-    i = semi;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<BandMetadata> band_metadata(std::string_view xml, uint64_t band_count) {
@@ -91,7 +40,10 @@ std::vector<BandMetadata> band_metadata(std::string_view xml, uint64_t band_coun
     const auto sample = sample_index(*item);
     if (!name || !sample || *sample >= band_count) continue;
     const char* value_text = item->GetText();
-    const std::string value = unescape_xml(value_text ? value_text : "");
+    // GDAL writes each value XML-escaped before its XML writer escapes it again
+    // ("a & b" is stored as "a &amp;amp; b") and reads it back with a second
+    // CPLUnescapeString(CPLES_XML): tinyxml2 undid the first.
+    const std::string value = xml_unescape(value_text ? value_text : "");
     const char* role = item->Attribute("role");
     const char* domain = item->Attribute("domain");
     auto number = [&value] { return parse_gdal_double(value); };

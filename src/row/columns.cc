@@ -76,6 +76,14 @@ void ifd_summaries(const FillContext& c, const Column&, RowSink& out) {
   out.end_list();
 }
 
+// A catalog name of the first IFD (catalog/image_structure.h): null when there is none.
+template <auto Name>
+void first_ifd_name(const FillContext& c, const Column&, RowSink& out) {
+  const auto name = c.ifd ? Name(*c.ifd) : decltype(Name(*c.ifd)){};
+  if (!name) return out.null();
+  out.bytes(*name);
+}
+
 void maybe_double(const std::optional<double>& v, RowSink& out) {
   if (!v) return out.null();
   out.float64(*v);
@@ -271,19 +279,11 @@ std::vector<Column> make_columns() {
   add(string("compression_name"),
       "GDAL's name of the main image's compression (`NONE`, `LZW`, `JPEG`, `DEFLATE`, `ZSTD`, `WEBP`, "
       "`LERC_DEFLATE`, …; `NONE` when Compression is absent; an unnamed code as its number)",
-      {}, [](const FillContext& c, const Column&, RowSink& out) {
-        const auto name = c.ifd ? catalog::compression_name(*c.ifd) : std::nullopt;
-        if (!name) return out.null();
-        out.bytes(*name);
-      });
+      {}, first_ifd_name<catalog::compression_name>);
   add(string("data_type"),
       "GDAL's data type of the main image's samples (`Byte`, `Int8`, `UInt16`, `Int16`, `UInt32`, `Int32`, `UInt64`, "
       "`Int64`, `Float32`, `Float64`, `CInt16`, `CInt32`, `CFloat32`, `CFloat64`); null when GDAL could not read it",
-      {}, [](const FillContext& c, const Column&, RowSink& out) {
-        const auto name = c.ifd ? catalog::data_type(*c.ifd) : std::nullopt;
-        if (!name) return out.null();
-        out.bytes(*name);
-      });
+      {}, first_ifd_name<catalog::data_type>);
   add(int64("band_count"), "bands of the main image: SamplesPerPixel (1 when absent)", {},
       [](const FillContext& c, const Column&, RowSink& out) {
         opt_int(c.ifd ? catalog::band_count(*c.ifd) : std::nullopt, out);

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/xml_text.h"
+
 namespace td::store {
 
 struct XmlElement {
@@ -28,11 +30,7 @@ std::optional<std::string> xml_element_text(std::string_view xml, std::string_vi
 // The same from the start of `xml`.
 std::optional<std::string> xml_element_text(std::string_view xml, std::string_view name);
 
-// &amp; &lt; &gt; &quot; &apos; &#NN; &#xHH; decoded (numeric references to
-// UTF-8); unknown or malformed entities are kept as they are.
-std::string xml_unescape(std::string_view s);
-
-// Appends code point `cp` (at most 0x10FFFF) as UTF-8.
-void append_utf8(std::string& out, uint32_t cp);
+// Entity decoding: td::xml_unescape (util/xml_text.h).
+using td::xml_unescape;
 
 }  // namespace td::store
