@@ -292,6 +292,9 @@ const Crs& crs(const tiff::Header& header) {
   static const Crs none;
   const tiff::Ifd* ifd = geokey_ifd(header);
   if (!ifd) return none;
+  // The context first: thread_locals are destroyed in reverse order of construction,
+  // and the cached CRSs' PROJ objects must go before the context that made them.
+  proj_context();
   // Consecutive objects of a bucket mostly share their GeoKeys: compare with the last
   // ones before building a cache key (the key's bytes cost more than the comparison).
   struct Last {
