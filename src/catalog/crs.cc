@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "catalog/proj_ptr.h"
+#include "parquet/utf8.h"  // the output's text rule (escape_key) and its UTF-8 check
 #include "tiff/tags.h"
 
 namespace td::catalog {
@@ -44,7 +45,9 @@ ProjPtr engineering(PJ_CONTEXT* ctx, const tiff::Header& h) {
   const tiff::GeoKey* k = h.geokeys ? h.geokeys->find(1026) : nullptr;  // GTCitationGeoKey
   const auto* citation = k ? std::get_if<std::string>(&k->value) : nullptr;
   std::string name;
-  for (char c : citation ? *citation : std::string("unnamed")) {
+  // The citation is bytes from the file: the output's text rule makes it UTF-8 (PROJ
+  // copies a name into PROJJSON as it is).
+  for (char c : parquet::escape_key(citation ? *citation : std::string("unnamed"))) {
     if (c == '"') name += '"';  // WKT doubles a quote inside a string
     name += c;
   }
@@ -233,7 +236,13 @@ Crs build(const tiff::Header& h) {
     }
   }
   const char* options[] = {"MULTILINE=NO", nullptr};
-  if (const char* json = proj_as_projjson(ctx, crs.get(), options)) out.projjson = json;
+  const char* json = proj_as_projjson(ctx, crs.get(), options);
+  if (json && parquet::is_valid_utf8(json)) {
+    out.projjson = json;
+  } else {  // never seen: every name in it comes from PROJ's database or the rule above
+    out.problem = "PROJ gave no PROJJSON in UTF-8 for the CRS";
+    return out;
+  }
   out.epsg = named ? std::optional<int64_t>(static_cast<int64_t>(named)) : identify(ctx, crs.get());
   return out;
 }

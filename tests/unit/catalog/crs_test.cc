@@ -87,6 +87,16 @@ TEST(Crs, HostileDirectoryIsNotHandedToLibgeotiffAsIs) {
   EXPECT_EQ(nlohmann::json::parse(*geographic.projjson)["type"], "GeographicCRS");
 }
 
+TEST(Crs, CitationBytesBecomeUtf8InTheLocalCrsName) {
+  // Citation-only projected keys name GDAL's local CRS after the citation: bytes from
+  // the file, which must not make the PROJJSON invalid UTF-8 (the fuzzer found it).
+  tiff::Header h = keys({{1024, 1}, {1025, 2}});  // raw keys of its own: the cache keys on them
+  h.geokeys->keys.push_back({1026, std::string("site \xff grid")});
+  const Crs& local = crs(h);
+  ASSERT_TRUE(local.projjson);
+  EXPECT_EQ(nlohmann::json::parse(*local.projjson)["name"], "site \\xFF grid");
+}
+
 TEST(Crs, CachedPerDistinctKeys) {
   const tiff::Header a = keys({{1024, 1}, {3072, 3857}});
   const Crs* first = &crs(a);
