@@ -115,6 +115,22 @@ void warnings_column(const FillContext& c, const Column&, RowSink& out) {
   warnings_value(warnings, out);
 }
 
+// resolution_x (Axis 0) or resolution_y (Axis 1): catalog::resolution of the transform.
+template <size_t Axis>
+void resolution_column(const FillContext& c, const Column&, RowSink& out) {
+  const auto& gt = c.header ? georeferencing(c).transform : std::nullopt;
+  if (!gt) return out.null();
+  out.float64(catalog::resolution(*gt)[Axis]);
+}
+
+// ImageWidth and ImageLength of the first IFD, when both are numbers.
+std::optional<std::pair<uint64_t, uint64_t>> image_size(const FillContext& c) {
+  const tiff::Tag* w = c.ifd ? c.ifd->find(tiff::tag::image_width) : nullptr;
+  const tiff::Tag* h = c.ifd ? c.ifd->find(tiff::tag::image_length) : nullptr;
+  if (!w || !h || !w->first_uint() || !h->first_uint()) return std::nullopt;
+  return std::pair{*w->first_uint(), *h->first_uint()};
+}
+
 // A bounding box: struct {xmin, ymin, xmax, ymax} of doubles (GeoParquet 1.1's bbox covering).
 Node box_node(const char* name) {
   return Node::group(name, {float64("xmin"), float64("ymin"), float64("xmax"), float64("ymax")});
@@ -321,15 +337,9 @@ std::vector<Column> make_columns() {
         out.end_list();
       });
   add(float64("resolution_x"), "pixel width in CRS units: hypot(transform[1], transform[4]), always positive", {},
-      [](const FillContext& c, const Column&, RowSink& out) {
-        const auto gt = c.header ? georeferencing(c).transform : std::nullopt;
-        maybe_double(gt ? std::optional<double>(catalog::resolution(*gt)[0]) : std::nullopt, out);
-      });
+      resolution_column<0>);
   add(float64("resolution_y"), "pixel height in CRS units: hypot(transform[2], transform[5]), always positive", {},
-      [](const FillContext& c, const Column&, RowSink& out) {
-        const auto gt = c.header ? georeferencing(c).transform : std::nullopt;
-        maybe_double(gt ? std::optional<double>(catalog::resolution(*gt)[1]) : std::nullopt, out);
-      });
+      resolution_column<1>);
   add(int64("crs_epsg"),
       "EPSG code of the CRS: the one the GeoKeys name, or the one PROJ identifies their definition as with 100 % "
       "confidence; null for a compound CRS without a code and for user-defined CRSs that match none",
@@ -349,10 +359,9 @@ std::vector<Column> make_columns() {
   add(box_node("native_bbox"), "the image's extent in its own CRS: min and max of the four corners through `transform`",
       {}, [](const FillContext& c, const Column&, RowSink& out) {
         const auto& gt = c.header ? georeferencing(c).transform : std::nullopt;
-        const tiff::Tag* w = c.ifd ? c.ifd->find(tiff::tag::image_width) : nullptr;
-        const tiff::Tag* h = c.ifd ? c.ifd->find(tiff::tag::image_length) : nullptr;
-        if (!gt || !w || !h || !w->first_uint() || !h->first_uint()) return out.null();
-        box_value(catalog::native_bbox(*gt, *w->first_uint(), *h->first_uint()), out);
+        const auto size = image_size(c);
+        if (!gt || !size) return out.null();
+        box_value(catalog::native_bbox(*gt, size->first, size->second), out);
       });
   add(box_node("bbox"),
       "the footprint's bounding box in WGS 84 longitude/latitude (CRS84); across the antimeridian xmin > xmax "
@@ -447,10 +456,8 @@ const std::optional<catalog::Footprint>& footprint(const FillContext& c) {
   if (!c.footprint_done) {
     c.footprint_done = true;
     const auto& gt = georeferencing(c).transform;
-    const tiff::Tag* w = c.ifd ? c.ifd->find(tiff::tag::image_width) : nullptr;
-    const tiff::Tag* h = c.ifd ? c.ifd->find(tiff::tag::image_length) : nullptr;
-    if (gt && w && h && w->first_uint() && h->first_uint())
-      c.footprint_memo = catalog::footprint(*gt, *w->first_uint(), *h->first_uint(), crs(c), c.footprint_problem);
+    if (const auto size = image_size(c); gt && size)
+      c.footprint_memo = catalog::footprint(*gt, size->first, size->second, crs(c), c.footprint_problem);
   }
   return c.footprint_memo;
 }
