@@ -116,13 +116,10 @@ uint64_t subfile_type(const tiff::Ifd& ifd) {
   return 0;
 }
 
-namespace {
-// ImageWidth / ImageLength, 0 when absent or unreadable (GDAL cannot open such an IFD).
 uint64_t dimension(const tiff::Ifd& ifd, uint16_t code) {
   const tiff::Tag* t = ifd.find(code);
   return t ? t->first_uint().value_or(0) : 0;
 }
-}  // namespace
 
 Pyramid pyramid(const tiff::Header& header) {
   Pyramid p;
@@ -139,14 +136,27 @@ Pyramid pyramid(const tiff::Header& header) {
     if (!subifd_of_main && !later_in_chain) continue;
     const uint64_t type = subfile_type(d);
     const uint64_t width = dimension(d, tag::image_width), height = dimension(d, tag::image_length);
-    if ((type & kReduced) && !(type & kMask)) {
-      if (p.overviews.size() < kMaxOverviews && width > 0 && height > 0 && band_count(d) == main_bands)
-        p.overviews.push_back(i);
-    } else if ((type & kMask) && !(type & kReduced) && !p.mask) {
+    auto mask_of = [&](uint64_t w, uint64_t h) {
       const auto bands = band_count(d);
-      if (bands && (*bands == 1 || bands == main_bands) && width > 0 && width == main_width &&
-          height == main_height && data_type(d) == std::optional<std::string_view>("Byte"))
-        p.mask = i;
+      return bands && (*bands == 1 || bands == main_bands) && width > 0 && width == w && height == h &&
+             data_type(d) == std::optional<std::string_view>("Byte");
+    };
+    if ((type & kReduced) && !(type & kMask)) {
+      if (p.overviews.size() < kMaxOverviews && width > 0 && height > 0 && band_count(d) == main_bands) {
+        p.overviews.push_back(i);
+        p.overview_masks.emplace_back();
+      }
+    } else if ((type & kMask) && !(type & kReduced)) {
+      if (!p.mask && mask_of(main_width, main_height)) p.mask = i;
+    } else if ((type & kMask) && (type & kReduced)) {
+      // The first overview read so far, of this size, that has no mask yet.
+      for (size_t o = 0; o < p.overviews.size(); ++o) {
+        const tiff::Ifd& ovr = header.ifds[p.overviews[o]];
+        if (!p.overview_masks[o] && mask_of(dimension(ovr, tag::image_width), dimension(ovr, tag::image_length))) {
+          p.overview_masks[o] = i;
+          break;
+        }
+      }
     }
   }
   return p;

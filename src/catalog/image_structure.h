@@ -64,12 +64,18 @@ uint64_t subfile_type(const tiff::Ifd& ifd);
 //             main image, width and height set (GDAL stops at 30);
 //   mask:     the first candidate with bit 4 and not bit 1, 1 band or as many as
 //             the main image, the main image's width and height, and data type Byte.
-// Masks of overviews (bits 1 and 4) are neither.
+//   overview mask: bits 1 and 4, the mask rule with the size of the first overview
+//             read before it that has no mask yet.
 struct Pyramid {
   std::vector<size_t> overviews;  // indices in Header::ifds, in file order
   std::optional<size_t> mask;     // index in Header::ifds of the main image's mask
+  std::vector<std::optional<size_t>> overview_masks;  // parallel to overviews
 };
 Pyramid pyramid(const tiff::Header& header);
+
+// ImageWidth (256) or ImageLength (257): its first value, 0 when absent or not a number
+// (GDAL cannot open such an IFD).
+uint64_t dimension(const tiff::Ifd& ifd, uint16_t code);
 
 // GDAL_NODATA (tag 42113) of the IFD as a double, read as GDAL's CPLAtofM does:
 // leading blanks skipped, "nan", "inf", "-inf", "+inf" and the MSVC spellings

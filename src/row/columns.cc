@@ -4,6 +4,7 @@
 #include <bitset>
 #include <charconv>
 
+#include "catalog/cog.h"
 #include "catalog/crs.h"
 #include "catalog/gdal_metadata.h"
 #include "catalog/geotransform.h"
@@ -165,6 +166,57 @@ void bands_column(const FillContext& c, const Column&, RowSink& out) {
     out.end_group();
   }
   out.end_list();
+}
+
+// The `cog` column: GDAL's COG checks on the header (catalog/cog.h).
+Node findings_node(const char* name) {
+  return Node::list(name, Node::group("element", {Node::string("code", false), Node::string("message", false)}, false));
+}
+Node cog_node() {
+  return Node::group("cog", {Node::primitive("valid", Physical::boolean), findings_node("errors"),
+                             findings_node("warnings"), Node::list("not_checked", Node::string("element", false))});
+}
+
+void findings(const std::vector<catalog::CogFinding>& list, RowSink& out) {
+  out.begin_list();
+  for (const catalog::CogFinding& f : list) {
+    out.begin_group();
+    text(f.code, out);
+    text(f.message, out);
+    out.end_group();
+  }
+  out.end_list();
+}
+
+void cog_column(const FillContext& c, const Column&, RowSink& out) {
+  if (!c.ifd) return out.null();
+  const catalog::CogVerdict v = catalog::cog_verdict(*c.header, pyramid(c));
+  out.begin_group();
+  out.boolean(v.valid);
+  findings(v.errors, out);
+  findings(v.warnings, out);
+  out.begin_list();
+  for (const std::string& code : v.not_checked) text(code, out);
+  out.end_list();
+  out.end_group();
+}
+
+// The `blocks` column: where the image data lies against the object (catalog/cog.h).
+Node blocks_node() {
+  return Node::group("blocks", {int64("count"), int64("sparse"), int64("past_object_end"), int64("overlapping"),
+                                int64("shared")});
+}
+
+void blocks_column(const FillContext& c, const Column&, RowSink& out) {
+  if (!c.ifd) return out.null();
+  const catalog::BlockIntegrity b = catalog::block_integrity(*c.header, c.outcome.object.size);
+  out.begin_group();
+  out.int64(static_cast<int64_t>(b.count));
+  out.int64(static_cast<int64_t>(b.sparse));
+  opt_int(b.past_object_end, out);
+  out.int64(static_cast<int64_t>(b.overlapping));
+  out.int64(static_cast<int64_t>(b.shared));
+  out.end_group();
 }
 
 std::vector<Column> make_columns() {
@@ -383,6 +435,14 @@ std::vector<Column> make_columns() {
       "per band, from GDAL_METADATA (42112): {description, unit, scale, offset, minimum, maximum, mean, stddev, "
       "valid_percent}; element i is band i + 1; null when the file has none",
       {}, bands_column);
+  add(cog_node(),
+      "the COG verdict of GDAL's validate_cloud_optimized_geotiff.py from the header: {valid, errors, warnings: "
+      "[{code, message}], not_checked: the declared checks that need image data}; codes in docs/reading-rules.md",
+      {}, cog_column);
+  add(blocks_node(),
+      "the strip/tile byte ranges of every IFD: {count, sparse (empty), past_object_end (ranges past the object's "
+      "size: a truncated upload; null when the size is unknown), overlapping, shared (equal to another)}",
+      {}, blocks_column);
   // What reading this header cost.
   add(int64("requests"), "read requests made for this object", {}, [](const FillContext& c, const Column&, RowSink& out) {
     out.int64(static_cast<int64_t>(c.outcome.cost.requests));

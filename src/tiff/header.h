@@ -37,8 +37,9 @@ struct Rational { int64_t numerator; int64_t denominator; };
 //   ASCII                                                -> std::string (all NULs
 //       kept except one trailing terminator; multiple strings stay NUL-separated)
 //   UNDEFINED                                            -> std::vector<uint8_t>
-//   not loaded (strip/tile offset and byte-count arrays: read but not kept, values past the end or over a budget (see
-//   Header::warnings), unknown type)
+//   not loaded (strip/tile offset and byte-count arrays: decoded into Ifd::block_offsets and
+//   block_byte_counts instead; values past the end or over a budget (see Header::warnings),
+//   unknown type)
 //                                                        -> std::monostate
 using TagValues = std::variant<std::monostate, std::vector<uint64_t>, std::vector<int64_t>,
                                std::vector<double>, std::vector<Rational>, std::string,
@@ -72,6 +73,13 @@ struct Ifd {
   std::optional<uint32_t> parent;
   std::optional<uint32_t> subifd_index;
   std::vector<Tag> tags;        // in file order
+  // The IFD's image data as byte ranges, one per strip or tile (TIFF 6.0 sections 3 and
+  // 15): TileOffsets/TileByteCounts when the IFD is tiled (TileWidth or TileLength present,
+  // libtiff's TIFF_ISTILED), else StripOffsets/StripByteCounts, widened to 64 bits; element
+  // i of one pairs with element i of the other, both cut to the shorter. Offset 0 or byte
+  // count 0 is an empty (sparse) block. Empty when the IFD has no such arrays or they could
+  // not be read or kept (Header::warnings says why). The tags themselves stay not loaded.
+  std::vector<uint64_t> block_offsets, block_byte_counts;
   const Tag* find(uint16_t code) const;  // first tag with this code, or nullptr
 };
 

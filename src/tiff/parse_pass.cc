@@ -483,6 +483,7 @@ std::optional<uint64_t> ParsePass::parse_ifd(uint32_t index, uint64_t offset) {
     if (!first_data || *tiles < *first_data) first_data = tiles;
   }
   add_data_offset(first_data);
+  keep_blocks(index, ifd, start);
 
   // Complete, and nothing skipped for the memory budget: later passes reuse it. An IFD that
   // reached the budget is decoded afresh each pass, against that pass's budget.
@@ -707,6 +708,46 @@ std::optional<uint64_t> smallest_data_offset(const uint8_t* offsets, unsigned of
 }
 
 }  // namespace
+
+namespace {
+
+template <typename T, bool kLittle>
+void widen(const uint8_t* p, uint64_t n, uint64_t* out) {
+  for (uint64_t i = 0; i < n; ++i) out[i] = load_uint<T, kLittle>(p + i * sizeof(T));
+}
+
+}  // namespace
+
+void ParsePass::decode_array(const DataArray& a, uint64_t n, std::vector<uint64_t>& out) const {
+  out.resize(n);
+  const bool little = cursor_.little();
+  switch (a.size) {
+    case 2: return little ? widen<uint16_t, true>(a.values, n, out.data()) : widen<uint16_t, false>(a.values, n, out.data());
+    case 4: return little ? widen<uint32_t, true>(a.values, n, out.data()) : widen<uint32_t, false>(a.values, n, out.data());
+    case 8: return little ? widen<uint64_t, true>(a.values, n, out.data()) : widen<uint64_t, false>(a.values, n, out.data());
+    default:
+      for (uint64_t i = 0; i < n; ++i) out[i] = cursor_.uint(a.values + i * a.size, a.size);
+  }
+}
+
+void ParsePass::keep_blocks(uint32_t index, Ifd& ifd, const DataStart& start) {
+  const bool tiled = ifd.find(tag::tile_width) || ifd.find(tag::tile_length);
+  const DataArray& offsets = tiled ? start.tile_offsets : start.strip_offsets;
+  const DataArray& bytes = tiled ? start.tile_bytes : start.strip_bytes;
+  if (!offsets.values || !bytes.values) return;  // absent or unreadable: warned already
+  const uint64_t n = std::min(offsets.count, bytes.count);
+  const uint64_t need = 2 * n * sizeof(uint64_t);
+  if (!fits(need)) {
+    ++ifd_budget_skips_;
+    warn("metadata_budget_reached", index, tiled ? tag::tile_offsets : tag::strip_offsets,
+         budget_message("the block ranges of IFD " + std::to_string(index)) + "; the " + std::to_string(n) +
+             " block ranges are not kept (the cog and blocks columns leave this IFD out)");
+    return;
+  }
+  charge(need);
+  decode_array(offsets, n, ifd.block_offsets);
+  decode_array(bytes, n, ifd.block_byte_counts);
+}
 
 std::optional<uint64_t> ParsePass::first_data(const DataArray& offsets, const DataArray& bytes) const {
   if (!offsets.values || !bytes.values) return std::nullopt;

@@ -71,6 +71,11 @@ class ParsePass {
   };
   // Smallest offset with a non-zero byte count (and a non-zero offset) over both arrays.
   std::optional<uint64_t> first_data(const DataArray& offsets, const DataArray& bytes) const;
+  // Decodes the IFD's strip or tile arrays into Ifd::block_offsets / block_byte_counts
+  // (header.h), charged against the decoded-memory budget.
+  void keep_blocks(uint32_t index, Ifd& ifd, const DataStart& start);
+  // The first n elements of `a`, widened to 64 bits.
+  void decode_array(const DataArray& a, uint64_t n, std::vector<uint64_t>& out) const;
   // unreadable: past the end, overflowing, or (no_more_reads) not fed; why is in problem_.
   enum class Avail { have, missing, unreadable };
   struct Problem {
