@@ -228,8 +228,8 @@ CogVerdict cog_verdict(const tiff::Header& header, const Pyramid& pyramid) {
   }
   if (data.size() >= 2 && data[0] != 0 && data[0] < data[1])
     add(v.errors, "main_data_order",
-        "the image's first block, at offset " + std::to_string(data[0]) + ", is before the one of overview " +
-            std::to_string(overview_count - 1) + ", at " + std::to_string(data[1]));
+        "the image's first block, at offset " + std::to_string(data[0]) + ", is before the one of overview 0, at " +
+            std::to_string(data[1]));
 
   // What the structural metadata declares about the blocks.
   if (declared.any()) {
