@@ -217,6 +217,44 @@ std::vector<std::string> warnings_lines(const Json& warnings) {
   return lines;
 }
 
+// The COG verdict, then one line per finding: "valid", "not valid", the messages.
+std::vector<std::string> cog_lines(const Json& cog) {
+  const Json& valid = field(cog, "valid");
+  std::vector<std::string> lines{valid == true ? "valid" : valid == false ? "not valid" : "?"};
+  for (const char* list : {"errors", "warnings"}) {
+    const Json& findings = field(cog, list);
+    if (!findings.is_array()) continue;
+    for (const Json& f : findings) {
+      const Json& code = field(f, "code");
+      const Json& message = field(f, "message");
+      lines.push_back(std::string(list[0] == 'e' ? "error " : "warning ") +
+                      (code.is_string() ? printable(code.get<std::string>()) : "?") + ": " +
+                      (message.is_string() ? shorten(printable(message.get<std::string>())) : "?"));
+    }
+  }
+  if (const Json& skipped = field(cog, "not_checked"); skipped.is_array() && !skipped.empty()) {
+    std::string line = "not checked (needs image data):";
+    for (const Json& code : skipped) line += " " + (code.is_string() ? printable(code.get<std::string>()) : "?");
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+// "36", or "36 (4 empty), 3 past the end of the object, 1 overlapping, 2 shared".
+std::string blocks_line(const Json& blocks) {
+  std::string line = number(field(blocks, "count"));
+  auto positive = [&](const char* key) {
+    const Json& v = field(blocks, key);
+    return v.is_number_integer() && v.get<int64_t>() > 0;
+  };
+  if (positive("sparse")) line += " (" + number(field(blocks, "sparse")) + " empty)";
+  if (positive("past_object_end"))
+    line += ", " + number(field(blocks, "past_object_end")) + " past the end of the object (truncated?)";
+  if (positive("overlapping")) line += ", " + number(field(blocks, "overlapping")) + " overlapping";
+  if (positive("shared")) line += ", " + number(field(blocks, "shared")) + " shared";
+  return line;
+}
+
 std::string header_line(const Json& row) {
   std::string line = "header_bytes " + number(field(row, "header_bytes"));
   const Json& first = field(row, "first_data_offset");
@@ -253,6 +291,8 @@ std::string brief_text(const nlohmann::ordered_json& row) {
     add(out, "wgs84 bbox", line);
   }
   if (const Json& bands = field(row, "bands"); bands.is_array() && !bands.empty()) add(out, "bands", bands_lines(bands));
+  if (const Json& cog = field(row, "cog"); cog.is_object()) add(out, "cog", cog_lines(cog));
+  if (const Json& blocks = field(row, "blocks"); blocks.is_object()) add(out, "blocks", blocks_line(blocks));
   add(out, "header", header_line(row));
   if (const Json& warnings = field(row, "warnings"); warnings.is_array() && !warnings.empty()) {
     add(out, "warnings", warnings_lines(warnings));

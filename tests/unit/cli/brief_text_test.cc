@@ -22,7 +22,10 @@ Json utm_row() {
     "resolution_x": 10.0, "resolution_y": 10.0,
     "native_bbox": {"xmin": 500000.0, "ymin": 4490200.0, "xmax": 609800.0, "ymax": 4600000.0},
     "bbox": {"xmin": 14.999999999999982, "ymin": 40.5, "xmax": 16.3, "ymax": 41.55166452240851},
-    "bands": null, "header_bytes": 774, "first_data_offset": 778,
+    "bands": null,
+    "cog": {"valid": true, "errors": [], "warnings": [], "not_checked": ["block_leader", "block_trailer"]},
+    "blocks": {"count": 2500, "sparse": 0, "past_object_end": 0, "overlapping": 0, "shared": 0},
+    "header_bytes": 774, "first_data_offset": 778,
     "error_kind": null, "error": null, "warnings": null})");
 }
 
@@ -37,7 +40,27 @@ TEST(BriefText, ShowsTheRowsFactsOneLineEach) {
             "  resolution    10 x 10 (metre)\n"
             "  extent        x 500000..609800, y 4490200..4600000\n"
             "  wgs84 bbox    lon 15..16.3, lat 40.5..41.551665\n"
+            "  cog           valid\n"
+            "                not checked (needs image data): block_leader block_trailer\n"
+            "  blocks        2500\n"
             "  header        header_bytes 774, first data at 778\n");
+}
+
+TEST(BriefText, SaysWhyAFileIsNotACogAndWhatItsBlocksLack) {
+  Json row = utm_row();
+  row["cog"] = Json::parse(R"({"valid": false,
+      "errors": [{"code": "main_data_order", "message": "the image's first block, at offset 900, is before the one of overview 0, at 1200"}],
+      "warnings": [{"code": "no_overviews", "message": "no internal overviews"}], "not_checked": []})");
+  row["blocks"] = Json::parse(R"({"count": 40, "sparse": 4, "past_object_end": 3, "overlapping": 1, "shared": 2})");
+  const std::string text = brief_text(row);
+  EXPECT_NE(text.find("  cog           not valid\n"
+                      "                error main_data_order: the image's first block, at offset 900, is before the "
+                      "one of overview 0, at 1200\n"
+                      "                warning no_overviews: no internal overviews\n"
+                      "  blocks        40 (4 empty), 3 past the end of the object (truncated?), 1 overlapping, "
+                      "2 shared\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(BriefText, LeavesOutNullColumnsAndSaysStripsAndNone) {
@@ -51,7 +74,7 @@ TEST(BriefText, LeavesOutNullColumnsAndSaysStripsAndNone) {
   row["overview_count"] = 0;
   row["has_mask"] = false;
   for (const char* k : {"nodata", "crs_epsg", "crs_projjson", "resolution_x", "resolution_y", "native_bbox", "bbox",
-                        "first_data_offset"}) {
+                        "first_data_offset", "cog", "blocks"}) {
     row[k] = nullptr;
   }
   EXPECT_EQ(brief_text(row),
