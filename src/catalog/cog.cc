@@ -255,32 +255,57 @@ CogVerdict cog_verdict(const tiff::Header& header, const Pyramid& pyramid) {
 BlockIntegrity block_integrity(const tiff::Header& header, std::optional<uint64_t> object_size) {
   BlockIntegrity r;
   if (object_size) r.past_object_end = 0;
-  std::vector<std::pair<uint64_t, uint64_t>> ranges;  // [offset, end) of blocks with data
-  std::unordered_set<uint64_t> seen_ifds;             // an IFD listed twice counts once
+  using Range = std::pair<uint64_t, uint64_t>;  // [offset, end) of a block with data
+  std::vector<Range> ranges;
+  // Each IFD's ranges form a run; writers lay a run out in order and the runs apart from
+  // one another (a COG: the smallest overview's first), so sorting the runs by where they
+  // start usually orders every range without sorting them (a sort was half of all
+  // instructions per object).
+  struct Run {
+    size_t begin = 0, end = 0;
+    uint64_t reach = 0;  // the furthest end in the run
+  };
+  std::vector<Run> runs;
+  bool runs_sorted = true;
+  std::unordered_set<uint64_t> seen_ifds;  // an IFD listed twice counts once
   for (const Ifd& d : header.ifds) {
     if (!seen_ifds.insert(d.offset).second) continue;
     r.count += d.block_offsets.size();
+    Run run{ranges.size(), ranges.size(), 0};
     for (size_t i = 0; i < d.block_offsets.size(); ++i) {
       const uint64_t offset = d.block_offsets[i], bytes = d.block_byte_counts[i];
       if (offset == 0 || bytes == 0) {
         ++r.sparse;
         continue;
       }
-      const bool past_end = object_size && (bytes > *object_size || offset > *object_size - bytes);
-      if (past_end) ++*r.past_object_end;
-      ranges.emplace_back(offset, offset > UINT64_MAX - bytes ? UINT64_MAX : offset + bytes);
+      if (object_size && (bytes > *object_size || offset > *object_size - bytes)) ++*r.past_object_end;
+      const Range range{offset, offset > UINT64_MAX - bytes ? UINT64_MAX : offset + bytes};
+      if (ranges.size() > run.begin && range < ranges.back()) runs_sorted = false;
+      ranges.push_back(range);
+      run.reach = std::max(run.reach, range.second);
     }
+    run.end = ranges.size();
+    if (run.end > run.begin) runs.push_back(run);
   }
-  // Writers lay blocks out in order, so the sort is mostly skipped.
-  if (!std::is_sorted(ranges.begin(), ranges.end())) std::sort(ranges.begin(), ranges.end());
+  std::sort(runs.begin(), runs.end(),
+            [&](const Run& a, const Run& b) { return ranges[a.begin] < ranges[b.begin]; });
+  for (size_t i = 1; runs_sorted && i < runs.size(); ++i) runs_sorted = runs[i - 1].reach <= ranges[runs[i].begin].first;
+  std::vector<Range> ordered;
+  if (runs_sorted) {  // disjoint ordered runs: their concatenation is in order
+    ordered.reserve(ranges.size());
+    for (const Run& run : runs) ordered.insert(ordered.end(), ranges.begin() + run.begin, ranges.begin() + run.end);
+  } else {
+    ordered = std::move(ranges);
+    std::sort(ordered.begin(), ordered.end());
+  }
   uint64_t reach = 0;  // the furthest end of the ranges before
-  for (size_t i = 0; i < ranges.size(); ++i) {
-    if (i > 0 && ranges[i] == ranges[i - 1]) {
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    if (i > 0 && ordered[i] == ordered[i - 1]) {
       ++r.shared;
-    } else if (ranges[i].first < reach) {
+    } else if (ordered[i].first < reach) {
       ++r.overlapping;
     }
-    reach = std::max(reach, ranges[i].second);
+    reach = std::max(reach, ordered[i].second);
   }
   return r;
 }

@@ -229,6 +229,40 @@ TEST(BlockIntegrity, SparseTruncatedOverlappingShared) {
   EXPECT_FALSE(block_integrity(h, std::nullopt).past_object_end);
 }
 
+TEST(BlockIntegrity, RangesOfDifferentIfdsMeetingOrRepeating) {
+  // A COG: the overview's data (IFD 1) before the image's (IFD 0), each in order.
+  tiff::Header h;
+  tiff::Ifd image;
+  image.offset = 8;
+  image.block_offsets = {5000, 5100, 5200};
+  image.block_byte_counts = {100, 100, 100};
+  tiff::Ifd overview;
+  overview.offset = 300;
+  overview.block_offsets = {1000, 1100};
+  overview.block_byte_counts = {100, 100};
+  h.ifds = {image, overview};
+  BlockIntegrity r = block_integrity(h, 5300);
+  EXPECT_EQ(r.count, 5u);
+  EXPECT_EQ(*r.past_object_end, 0u);
+  EXPECT_EQ(r.overlapping, 0u);
+  EXPECT_EQ(r.shared, 0u);
+  h.ifds[1].block_byte_counts[1] = 3950;  // [1100, 5050) runs into the image's first block
+  r = block_integrity(h, 5300);
+  EXPECT_EQ(r.overlapping, 1u);
+  h.ifds[1].block_offsets[1] = 5100;  // the image's second block, listed again
+  h.ifds[1].block_byte_counts[1] = 100;
+  r = block_integrity(h, 5300);
+  EXPECT_EQ(r.overlapping, 0u);
+  EXPECT_EQ(r.shared, 1u);
+  // A mask interleaved with its image: two runs that interleave, no range overlapping.
+  h.ifds[1].block_offsets = {5100 - 8, 5200 - 8};
+  h.ifds[1].block_byte_counts = {8, 8};
+  h.ifds[0].block_byte_counts = {92, 92, 92};
+  r = block_integrity(h, 5300);
+  EXPECT_EQ(r.overlapping, 0u);
+  EXPECT_EQ(r.shared, 0u);
+}
+
 TEST(BlockIntegrity, OffsetsNearTheTopOfUint64DoNotWrap) {
   tiff::Header h;
   tiff::Ifd a;
