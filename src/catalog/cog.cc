@@ -255,23 +255,28 @@ CogVerdict cog_verdict(const tiff::Header& header, const Pyramid& pyramid) {
 BlockIntegrity block_integrity(const tiff::Header& header, std::optional<uint64_t> object_size) {
   BlockIntegrity r;
   if (object_size) r.past_object_end = 0;
-  using Range = std::pair<uint64_t, uint64_t>;  // [offset, end) of a block with data
-  std::vector<Range> ranges;
-  // Each IFD's ranges form a run; writers lay a run out in order and the runs apart from
-  // one another (a COG: the smallest overview's first), so sorting the runs by where they
-  // start usually orders every range without sorting them (a sort was half of all
+  // Each IFD's ranges form a run. Writers lay a run out in order and the runs apart from
+  // one another (a COG: the smallest overview's first), so each run is swept where it lies
+  // and only the runs are sorted; when they interleave (a mask interleaved with its image)
+  // or a run is out of order, every range is sorted (sorting every range was half of all
   // instructions per object).
+  using Range = std::pair<uint64_t, uint64_t>;  // [offset, end) of a block with data
   struct Run {
-    size_t begin = 0, end = 0;
+    Range first;
     uint64_t reach = 0;  // the furthest end in the run
+    uint64_t overlapping = 0, shared = 0;
   };
   std::vector<Run> runs;
-  bool runs_sorted = true;
+  bool in_order = true;
   std::unordered_set<uint64_t> seen_ifds;  // an IFD listed twice counts once
+  std::vector<const Ifd*> ifds;
   for (const Ifd& d : header.ifds) {
     if (!seen_ifds.insert(d.offset).second) continue;
+    ifds.push_back(&d);
     r.count += d.block_offsets.size();
-    Run run{ranges.size(), ranges.size(), 0};
+    Run run;
+    bool empty = true;
+    Range previous{};
     for (size_t i = 0; i < d.block_offsets.size(); ++i) {
       const uint64_t offset = d.block_offsets[i], bytes = d.block_byte_counts[i];
       if (offset == 0 || bytes == 0) {
@@ -280,32 +285,43 @@ BlockIntegrity block_integrity(const tiff::Header& header, std::optional<uint64_
       }
       if (object_size && (bytes > *object_size || offset > *object_size - bytes)) ++*r.past_object_end;
       const Range range{offset, offset > UINT64_MAX - bytes ? UINT64_MAX : offset + bytes};
-      if (ranges.size() > run.begin && range < ranges.back()) runs_sorted = false;
-      ranges.push_back(range);
+      if (empty) {
+        run.first = range;
+        empty = false;
+      } else if (range < previous) {
+        in_order = false;
+      } else if (range == previous) {
+        ++run.shared;
+      } else if (range.first < run.reach) {
+        ++run.overlapping;
+      }
       run.reach = std::max(run.reach, range.second);
+      previous = range;
     }
-    run.end = ranges.size();
-    if (run.end > run.begin) runs.push_back(run);
+    if (!empty) runs.push_back(run);
   }
-  std::sort(runs.begin(), runs.end(),
-            [&](const Run& a, const Run& b) { return ranges[a.begin] < ranges[b.begin]; });
-  for (size_t i = 1; runs_sorted && i < runs.size(); ++i) runs_sorted = runs[i - 1].reach <= ranges[runs[i].begin].first;
-  std::vector<Range> ordered;
-  if (runs_sorted) {  // disjoint ordered runs: their concatenation is in order
-    ordered.reserve(ranges.size());
-    for (const Run& run : runs) ordered.insert(ordered.end(), ranges.begin() + run.begin, ranges.begin() + run.end);
-  } else {
-    ordered = std::move(ranges);
-    std::sort(ordered.begin(), ordered.end());
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.first < b.first; });
+  for (size_t i = 1; in_order && i < runs.size(); ++i) in_order = runs[i - 1].reach <= runs[i].first.first;
+  if (in_order) {  // each run sorted, the runs apart: their counts add up
+    for (const Run& run : runs) r.overlapping += run.overlapping, r.shared += run.shared;
+    return r;
   }
+  std::vector<Range> ranges;
+  for (const Ifd* d : ifds) {
+    for (size_t i = 0; i < d->block_offsets.size(); ++i) {
+      const uint64_t offset = d->block_offsets[i], bytes = d->block_byte_counts[i];
+      if (offset != 0 && bytes != 0) ranges.emplace_back(offset, offset > UINT64_MAX - bytes ? UINT64_MAX : offset + bytes);
+    }
+  }
+  std::sort(ranges.begin(), ranges.end());
   uint64_t reach = 0;  // the furthest end of the ranges before
-  for (size_t i = 0; i < ordered.size(); ++i) {
-    if (i > 0 && ordered[i] == ordered[i - 1]) {
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    if (i > 0 && ranges[i] == ranges[i - 1]) {
       ++r.shared;
-    } else if (ordered[i].first < reach) {
+    } else if (ranges[i].first < reach) {
       ++r.overlapping;
     }
-    reach = std::max(reach, ordered[i].second);
+    reach = std::max(reach, ranges[i].second);
   }
   return r;
 }
