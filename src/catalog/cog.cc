@@ -73,18 +73,14 @@ struct GhostArea {
 };
 
 GhostArea ghost_area(const tiff::Header& h) {
-  constexpr std::string_view kPrefix = "GDAL_STRUCTURAL_METADATA_SIZE=";
-  constexpr size_t kLineLen = 43;  // prefix, 6 digits, " bytes\n"
   GhostArea g;
   if (!h.gdal_structural_metadata) return g;
   const std::string_view text = *h.gdal_structural_metadata;
-  if (text.size() < kLineLen || text.substr(0, kPrefix.size()) != kPrefix) return g;
-  for (size_t i = kPrefix.size(); i < kPrefix.size() + 6; ++i) {
-    if (text[i] < '0' || text[i] > '9') return g;
-    g.size = g.size * 10 + static_cast<uint64_t>(text[i] - '0');
-  }
+  const std::optional<uint64_t> size = tiff::gdal_metadata_declared_size(text);
+  if (!size) return g;
   g.present = true;
-  g.body = text.substr(kLineLen);
+  g.size = *size;
+  g.body = text.substr(tiff::kGdalMetadataLineLength);
   return g;
 }
 

@@ -107,11 +107,9 @@ void warnings_column(const FillContext& c, const Column&, RowSink& out) {
                         "georeferenced by " + std::to_string(gcps) + " tiepoints (ground control points) without "
                         "ModelPixelScale or ModelTransformation: no geotransform, `transform` is null"});
   if (shrunk) {
-    const uint64_t span = c.header->span_bytes;
     warnings.push_back({"value_not_loaded", 0, std::nullopt,
                         std::to_string(*c.values_shrunk) + " values of other_tags are written as not_loaded: the row " +
-                            "would take more than " + std::to_string(row_budget(span)) + " bytes of memory (8 x the " +
-                            std::to_string(span) + " bytes the header occupies + 65536)"});
+                            "would take more than " + row_budget_text(*c.header)});
   }
   warnings_value(warnings, out);
 }

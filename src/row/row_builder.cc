@@ -37,7 +37,7 @@ RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out,
   bool warned = !h.warnings.empty() || has_catalog_warnings(context);
   if (footprint_out) *footprint_out = footprint(context);
   // Rows are bounded by what was read: a hostile header cannot make a huge row.
-  if (const uint64_t budget = row_budget(h.span_bytes); h.span_bytes > 0 && out.row_bytes() > budget) {
+  if (const uint64_t budget = row_budget(h); h.span_bytes > 0 && out.row_bytes() > budget) {
     // Keep the row: long other_tags values become markers.
     out.abort_row();
     size_t shrunk = 0;
@@ -49,9 +49,8 @@ RowKind fill_outcome_row(const ObjectOutcome& outcome, parquet::RowSink& out,
       // The listing's columns and the cost stay; the header's are dropped.
       out.abort_row();
       const Error e{ErrorKind::limit_exceeded,
-                    "the row's values would take more than " + std::to_string(budget) + " bytes of memory (8 x the " +
-                        std::to_string(h.span_bytes) +
-                        " bytes the header occupies + 65536): too many tags or values for its size"};
+                    "the row's values would take more than " + row_budget_text(h) +
+                        ": too many tags or values for its size"};
       fill_row(FillContext{outcome, nullptr, nullptr, &e}, out);
       if (footprint_out) footprint_out->reset();
       return RowKind::error;
@@ -71,6 +70,21 @@ uint64_t row_budget(uint64_t span_bytes) {
   constexpr uint64_t kPerByte = 8, kBase = 64 * 1024;
   if (span_bytes > (UINT64_MAX - kBase) / kPerByte) return UINT64_MAX;
   return kPerByte * span_bytes + kBase;
+}
+
+uint64_t row_budget(const tiff::Header& h) {
+  const uint64_t budget = row_budget(h.span_bytes);
+  // The GDAL block is held once, as text; its size is not in span_bytes (tiff/header.h).
+  const uint64_t ghost = h.gdal_structural_metadata ? 2 * h.gdal_structural_metadata->size() : 0;
+  return budget > UINT64_MAX - ghost ? UINT64_MAX : budget + ghost;
+}
+
+std::string row_budget_text(const tiff::Header& h) {
+  std::string text = std::to_string(row_budget(h)) + " bytes of memory (8 x the " + std::to_string(h.span_bytes) +
+                     " bytes the header occupies + 65536";
+  if (h.gdal_structural_metadata)
+    text += " + 2 x the " + std::to_string(h.gdal_structural_metadata->size()) + " bytes of GDAL structural metadata";
+  return text + ")";
 }
 
 bool row_has_warnings(const Value& row) {

@@ -42,7 +42,7 @@ enum class RowKind {
 // of the key): valid UTF-8, one distinct, reversible text per distinct key.
 // A row holds tag values as JSON text (escapes, digits), so it can take several
 // times the decoded header. A row whose values would take more than
-// row_budget(header->span_bytes) bytes of memory (RowSink::row_bytes) writes
+// row_budget(*header) bytes of memory (RowSink::row_bytes) writes
 // `other_tags` values longer than a few bytes as not-loaded markers, with a
 // value_not_loaded warning; only if it is still over does it become an error row
 // (limit_exceeded). Headers with span_bytes 0 (built by hand, not read) are not
@@ -64,6 +64,11 @@ parquet::Value build_row(const ObjectOutcome& outcome);
 // Memory a row may take for a header occupying `span_bytes` bytes: 8 x that + 64 KiB
 // (the decoded header's budget, tiff::Limits).
 uint64_t row_budget(uint64_t span_bytes);
+// A header's row budget: row_budget(span_bytes) + 2 x its GDAL structural metadata text,
+// which the row holds and span_bytes leaves out (a block of 70 KB would otherwise turn a
+// valid COG into an error row). row_budget_text says it in words, for messages.
+uint64_t row_budget(const tiff::Header& header);
+std::string row_budget_text(const tiff::Header& header);
 
 // True when `row` (a build_row result) has a non-null `warnings` column.
 bool row_has_warnings(const parquet::Value& row);

@@ -110,4 +110,33 @@ const GeoKey* GeoKeyDirectory::find(uint16_t id) const {
   return nullptr;
 }
 
+std::optional<uint64_t> gdal_metadata_declared_size(std::string_view text) {
+  if (text.size() < kGdalMetadataLineLength || text.substr(0, kGdalMetadataPrefix.size()) != kGdalMetadataPrefix)
+    return std::nullopt;
+  std::string_view digits = text.substr(kGdalMetadataPrefix.size(), 6);
+  // What int() strips from the script's Latin-1 text: \t-\r, space, \x85, \xa0.
+  auto blank = [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 || c == 0xa0;
+  };
+  while (!digits.empty() && blank(digits.front())) digits.remove_prefix(1);
+  while (!digits.empty() && blank(digits.back())) digits.remove_suffix(1);
+  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+  uint64_t size = 0;
+  bool digit_before = false;  // '_' only between two digits
+  for (size_t i = 0; i < digits.size(); ++i) {
+    const char c = digits[i];
+    if (c >= '0' && c <= '9') {
+      size = size * 10 + static_cast<uint64_t>(c - '0');
+      digit_before = true;
+    } else if (c == '_' && digit_before && i + 1 < digits.size() && digits[i + 1] >= '0' && digits[i + 1] <= '9') {
+      digit_before = false;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!digit_before) return std::nullopt;  // empty
+  return size;
+}
+
 }  // namespace td::tiff

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -141,6 +142,16 @@ struct Warning {
   std::string message;
   bool operator==(const Warning&) const = default;
 };
+
+// The GDAL structural metadata block's first line: "GDAL_STRUCTURAL_METADATA_SIZE=" and
+// 6 characters giving the size of what follows, then " bytes\n" (43 bytes in all).
+inline constexpr std::string_view kGdalMetadataPrefix = "GDAL_STRUCTURAL_METADATA_SIZE=";
+inline constexpr size_t kGdalMetadataLineLength = 43;
+// The size that line declares, when `text` starts with it: the 6 characters read as
+// Python's int() reads them, as GDAL's validate_cloud_optimized_geotiff.py does (blanks
+// around, a leading '+', '_' between digits). nullopt when `text` is shorter than the
+// line, lacks the prefix, or the 6 characters are not a number >= 0.
+std::optional<uint64_t> gdal_metadata_declared_size(std::string_view text);
 
 struct Header {
   ByteOrder byte_order = ByteOrder::little;

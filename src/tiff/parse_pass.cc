@@ -227,17 +227,13 @@ bool ParsePass::parse_file_header(uint64_t& first_ifd) {
 // GDAL writes "GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes\n" plus that many bytes right
 // after the file header. Decoded only from bytes that are fed anyway: it is a hint.
 void ParsePass::parse_gdal_metadata() {
-  constexpr std::string_view kPrefix = "GDAL_STRUCTURAL_METADATA_SIZE=";
-  constexpr uint64_t kLineLen = 43;  // prefix, 6 digits, " bytes\n"
+  constexpr uint64_t kLineLen = kGdalMetadataLineLength;
   const uint64_t start = header_size_;
   if (!reader_.has(start, kLineLen)) return;
   const char* p = reinterpret_cast<const char*>(reader_.at(start));
-  if (std::string_view(p, kPrefix.size()) != kPrefix) return;
-  uint64_t size = 0;
-  for (size_t i = kPrefix.size(); i < kPrefix.size() + 6; ++i) {
-    if (p[i] < '0' || p[i] > '9') return;
-    size = size * 10 + static_cast<uint64_t>(p[i] - '0');
-  }
+  const std::optional<uint64_t> declared = gdal_metadata_declared_size(std::string_view(p, kLineLen));
+  if (!declared) return;
+  const uint64_t size = *declared;
   uint64_t end = std::min(start + kLineLen + size, reader_.fed_until(start));
   if (eof_) end = std::min(end, *eof_);
   if (end < start + kLineLen) return;  // only if bytes were fed past a known end

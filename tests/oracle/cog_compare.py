@@ -213,6 +213,13 @@ def make_cases(out: Path) -> dict[str, dict]:
             edit_array(path, 0, name, lambda v: [v[0], v[0], *v[2:]])
     make("cog_shared.tif", cog, source(1024, 1024), ["BLOCKSIZE=256"], after=share_tile, shared=1)
 
+    def blank_in_size(path: Path) -> None:  # "=000174" as "= 00174": the script's int() reads 174
+        data = bytearray(path.read_bytes())
+        at = data.index(b"GDAL_STRUCTURAL_METADATA_SIZE=0") + len(b"GDAL_STRUCTURAL_METADATA_SIZE=")
+        data[at] = ord(" ")
+        path.write_bytes(bytes(data))
+    make("cog_size_with_blank.tif", cog, source(1024, 1024, mask=True), ["BLOCKSIZE=256"], after=blank_in_size)
+
     def truncate(path: Path) -> None:  # an upload cut short
         size = path.stat().st_size
         with open(path, "r+b") as f:

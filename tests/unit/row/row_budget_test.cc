@@ -66,6 +66,25 @@ TEST(RowBudget, RowWithinBudgetIsKept) {
   EXPECT_TRUE(row_to_json(build_row(many_text_tags(0)))["error_kind"].is_null());
 }
 
+// A GDAL structural metadata block larger than the budget of the header's span (which
+// leaves the block out) still makes a header row: the block counts toward the budget.
+TEST(RowBudget, LargeGdalMetadataBlockKeepsTheRow) {
+  ObjectOutcome o = many_text_tags(456, 0);
+  std::string body = "LAYOUT=IFDS_BEFORE_DATA\n" + std::string(70000, '#') + "\n";
+  o.header->gdal_structural_metadata = "GDAL_STRUCTURAL_METADATA_SIZE=070025 bytes\n" + body;
+  nlohmann::ordered_json j = row_to_json(build_row(o));
+  EXPECT_TRUE(j["error_kind"].is_null()) << j["error"];
+  EXPECT_EQ(j["gdal_structural_metadata"].get<std::string>().size(), 43u + body.size());
+  EXPECT_EQ(row_budget(*o.header), row_budget(456) + 2 * (43 + body.size()));
+  // Beyond that the rule is unchanged: still an error row when the tags do not fit.
+  ObjectOutcome hostile = many_text_tags(4096);
+  hostile.header->gdal_structural_metadata = o.header->gdal_structural_metadata;
+  j = row_to_json(build_row(hostile));
+  EXPECT_EQ(j["error_kind"], "limit_exceeded");
+  EXPECT_NE(j["error"].get<std::string>().find("+ 2 x the 70068 bytes of GDAL structural metadata"), std::string::npos)
+      << j["error"];
+}
+
 TEST(RowBudget, RowBytesCountsHeapText) {
   parquet::ValueTreeSink sink;
   sink.begin_row();

@@ -213,6 +213,22 @@ TEST(HeaderReader, NoGdalMetadataWithoutTheMarker) {
   EXPECT_FALSE(parse_ok(bytes).gdal_structural_metadata);
 }
 
+TEST(GdalMetadataDeclaredSize, ReadAsGdalsValidatorReadsIt) {
+  // The validator reads the 6 characters with Python's int(); the expected values are
+  // what /usr/bin/python3 -c 'print(int(s))' prints (nullopt: ValueError, or negative).
+  const std::vector<std::pair<std::string, std::optional<uint64_t>>> cases = {
+      {"000140", 140}, {" 00174", 174}, {"+00174", 174}, {"174   ", 174},   {"000_17", 17},
+      {"\xa0 0174", 174}, {"0__174", std::nullopt}, {"_00174", std::nullopt}, {"00174_", std::nullopt},
+      {"abc   ", std::nullopt}, {"      ", std::nullopt}, {"-00001", std::nullopt}, {"\x1c" "00174", std::nullopt},
+      {"1 7 4 ", std::nullopt}};
+  for (const auto& [digits, want] : cases) {
+    EXPECT_EQ(gdal_metadata_declared_size("GDAL_STRUCTURAL_METADATA_SIZE=" + digits + " bytes\nLAYOUT=X\n"), want)
+        << digits;
+  }
+  EXPECT_EQ(gdal_metadata_declared_size("GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes"), std::nullopt);  // cut short
+  EXPECT_EQ(gdal_metadata_declared_size("GDAL_STRUCTURAL_METADATA_SIZ=0000140 bytes\n"), std::nullopt);
+}
+
 TEST(HeaderReader, MetadataEndCoversTheLastValueRead) {
   TiffBuilder b;
   b.add_ifd();
