@@ -54,7 +54,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from oracle_common import SKIP, DumperError, Report, find_binary, run_dumper, tiff_files
+from oracle_common import SKIP, Report, existing_dirs, find_binary, info_row, tiff_files
 
 try:
     import numpy as np
@@ -395,12 +395,7 @@ def main() -> int:
         return SKIP
     binary = find_binary(args.binary)
     make_cases(args.workdir)
-    dirs = [args.workdir]
-    for c in args.corpus:
-        if c.exists():
-            dirs.append(c)
-        else:
-            print(f"NOTE: corpus {c} absent, not compared")
+    dirs = existing_dirs(args.workdir, args.corpus)
     files = [f for f in tiff_files(dirs) if f.suffix.lower() in (".tif", ".tiff")
              and not Path(str(f) + ".ovr").exists()]
     report = Report()
@@ -410,11 +405,9 @@ def main() -> int:
         if g is None or not g.get("bands"):
             report.count("gdal_refused")
             continue
-        rc, out, err = run_dumper(binary, ["info", str(f)])
-        if rc != 0:
-            report.fail(f, f"info exit {rc}: {err.strip()[:200]}")
+        row = info_row(binary, f, report)
+        if row is None:
             continue
-        row = json.loads(out)
         if row.get("error_kind"):
             report.fail(f, f"error row {row['error_kind']} but GDAL opens it")
             continue

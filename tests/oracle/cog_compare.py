@@ -27,15 +27,13 @@ broken script run still fails. Prints files / agree per column; exit 1 on any di
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import shutil
 import struct
 import sys
 from pathlib import Path
 
-from oracle_common import SKIP, Report, find_binary, run_dumper, tiff_files
+from oracle_common import SKIP, Report, existing_dirs, find_binary, info_row, tiff_files
 
 try:
     import numpy as np
@@ -274,12 +272,7 @@ def main() -> int:
     args = ap.parse_args()
     binary = find_binary(args.binary)
     expect = make_cases(args.workdir)
-    dirs = [args.workdir]
-    for c in args.corpus:
-        if c.exists():
-            dirs.append(c)
-        else:
-            print(f"NOTE: corpus {c} absent, not compared")
+    dirs = existing_dirs(args.workdir, args.corpus)
     report = Report()
     agree = {"valid": 0, "errors": 0, "warnings": 0, "blocks": 0, "made_cases": 0}
     compared = {k: 0 for k in agree}
@@ -287,11 +280,9 @@ def main() -> int:
         if Path(str(f) + ".ovr").exists():
             report.count("ovr_side_file_skipped")
             continue
-        rc, out, err = run_dumper(binary, ["info", str(f)])
-        if rc != 0:
-            report.fail(f, f"info exit {rc}: {err.strip()[:200]}")
+        row = info_row(binary, f, report)
+        if row is None:
             continue
-        row = json.loads(out)
         script = None if row.get("error_kind") else run_script(f)
         ours = row.get("cog")
         if script is not None and ours is None:

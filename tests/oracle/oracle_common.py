@@ -98,6 +98,26 @@ def dumper_json(binary: str, args: list[str], timeout: float = 20.0) -> Any:
         raise DumperError(f"stdout is not JSON ({exc}): {out[:300]!r}") from exc
 
 
+def existing_dirs(first: Path, corpora: list[Path]) -> list[Path]:
+    """[first] + the corpora that exist, noting the ones that do not (../shared may be absent)."""
+    dirs = [first]
+    for c in corpora:
+        if c.exists():
+            dirs.append(c)
+        else:
+            print(f"NOTE: corpus {c} absent, not compared")
+    return dirs
+
+
+def info_row(binary: str, path: Path, report: "Report") -> dict | None:
+    """`tiff-dumper info PATH` as a dict; None (and a failure in report) when it exits non-zero."""
+    rc, out, err = run_dumper(binary, ["info", str(path)])
+    if rc != 0:
+        report.fail(path, f"info exit {rc}: {err.strip()[:200]}")
+        return None
+    return json.loads(out)
+
+
 class Report:
     """Collects per-file mismatches; prints them grouped by file."""
 
