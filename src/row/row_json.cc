@@ -140,13 +140,23 @@ json header_to_raw_json(const tiff::Header& header) {
   json ifds = json::array();
   for (const auto& ifd : header.ifds) {
     json tags = json::array();
+    const bool tiled = ifd.find(tiff::tag::tile_width) || ifd.find(tiff::tag::tile_length);
     for (const auto& t : ifd.tags) {
       const char* name = tiff::tag_name(t.code);
+      json values = tag_values_raw(t);
+      // The strip/tile arrays the reader keeps as block ranges (tiff::Ifd::block_offsets),
+      // when kept whole; the other pair of a tiled IFD, or a pair of unequal lengths, stays null.
+      if (tiff::is_data_array_tag(t.code) && values.is_null()) {
+        const bool offsets = t.code == (tiled ? tiff::tag::tile_offsets : tiff::tag::strip_offsets);
+        const bool counts = t.code == (tiled ? tiff::tag::tile_byte_counts : tiff::tag::strip_byte_counts);
+        const std::vector<uint64_t>& kept = offsets ? ifd.block_offsets : ifd.block_byte_counts;
+        if ((offsets || counts) && t.count > 0 && kept.size() == t.count && ifd.find(t.code) == &t) values = kept;
+      }
       json tag = {{"code", t.code},
                   {"name", name ? json(name) : json(nullptr)},
                   {"type", t.type_code},
                   {"count", t.count},
-                  {"values", tag_values_raw(t)}};
+                  {"values", std::move(values)}};
       // Text that the text rule changed (not valid UTF-8, or holding `\\` / `\x`): its exact bytes too.
       const auto* s = std::get_if<std::string>(&t.values);
       if (s && !tiff::is_data_array_tag(t.code) && utf8(*s) != *s) tag["bytes_hex"] = hex(*s);

@@ -146,7 +146,7 @@ GeoKeyDecode decode_geokeys(const Ifd& ifd, uint64_t byte_budget) {
   // The declared key count may exceed the entries present; decode those that exist.
   const uint64_t n = std::min<uint64_t>((*dir)[3], (dir->size() - 4) / 4);
   slicer.charge(n * sizeof(GeoKey) + first_of_code.capacity() * sizeof(const Tag*));
-  if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true};
+  if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true, {}, 0};
   out.keys.reserve(n);
   std::vector<bool> seen(0x10000);
   for (uint64_t i = 0; i < n; ++i) {
@@ -216,7 +216,7 @@ GeoKeyDecode decode_geokeys(const Ifd& ifd, uint64_t byte_budget) {
     }
     seen[key.id] = true;
     out.keys.push_back(std::move(key));
-    if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true};
+    if (slicer.over_budget()) return {std::nullopt, slicer.bytes(), true, {}, 0};
   }
   result.dir = std::move(out);
   result.bytes = slicer.bytes();

@@ -31,10 +31,12 @@ Tolerances (all deliberate):
     print either the exact widened double or the shortest float32 representation.
     DOUBLE (type 12): exact. NaN/Infinity: JSON has no literal for them, so null or
     the strings/tokens NaN/Infinity/-Infinity are accepted.
-  * "values": null is required for StripOffsets/StripByteCounts/TileOffsets/
-    TileByteCounts and unknown field types, allowed for a tag that the output's
-    "warnings" name (a value past the end or over a budget; issue 15), and a mismatch
-    anywhere else: every other array is loaded in full, however long.
+  * "values": null is required for unknown field types and for the strip/tile arrays
+    the reader does not keep as block ranges (StripOffsets/StripByteCounts of a tiled
+    IFD, TileOffsets/TileByteCounts of a stripped one, a pair of unequal lengths);
+    allowed for a tag that the output's "warnings" name (a value past the end or over a
+    budget; issue 15); a mismatch anywhere else: every other array, the kept strip/tile
+    arrays included, is printed in full, however long.
 
 Exit status: 0 when everything matches, 1 on any mismatch, 77 (skip) when the
 default corpus is absent and --skip-missing is given.
@@ -64,6 +66,17 @@ from tifffile_expect import ascii_candidates, check_row
 from tifffile_expect import raw_bytes as raw_field
 
 NULL_REQUIRED = {273, 279, 324, 325}
+
+
+def kept_array(page, code: int) -> bool:
+    """Whether `info --raw` prints this strip/tile array: the pair of the IFD's layout
+    (tiles when TileWidth or TileLength is present), both of the same length."""
+    tags = page.tags
+    tiled = tags.get(322) is not None or tags.get(323) is not None
+    pair = (324, 325) if tiled else (273, 279)
+    if code not in pair or tags.get(pair[0]) is None or tags.get(pair[1]) is None:
+        return False
+    return tags.get(pair[0]).count == tags.get(pair[1]).count
 MAX_RAW = 64 << 20  # never read more than this for one raw value
 
 
@@ -133,14 +146,14 @@ def short(v: Any, limit: int = 160) -> str:
     return s if len(s) <= limit else s[:limit] + "..."
 
 
-def compare_values(rep: Report, path: Path, where: str, tif: tifffile.TiffFile,
+def compare_values(rep: Report, path: Path, where: str, tif: tifffile.TiffFile, page,
                    tag: tifffile.TiffTag, ours: dict, warned: bool = False) -> None:
     """warned: the output's warnings name this tag (its values may be null)."""
     dtype = int(tag.dtype)
     code = tag.code
     values = ours.get("values")
 
-    if code in NULL_REQUIRED:
+    if code in NULL_REQUIRED and not kept_array(page, code):
         if values is not None:
             rep.fail(path, f"{where}: contract says values must be null for offset/"
                            f"byte-count arrays, got {short(values)}")
@@ -354,7 +367,7 @@ def _compare_open(rep: Report, path: Path, tif: tifffile.TiffFile, ours: Any,
             oname = ot.get("name")
             if names and oname is not None and oname not in names:
                 rep.fail(path, f"{where}: name {oname!r} not tifffile's {names}")
-            compare_values(rep, path, where, tif, tag, ot,
+            compare_values(rep, path, where, tif, page, tag, ot,
                            (i, tag.code) in warned or (i, None) in warned)
 
         # entries tifffile dropped (it logs a warning and skips invalid entries)
